@@ -1,0 +1,115 @@
+package dev.sluice.database;
+
+import java.util.List;
+import java.util.function.Function;
+
+import dev.sluice.query.BadQueryException;
+import dev.sluice.query.SqlBuilder;
+import dev.sluice.query.SqlQuery;
+import dev.sluice.query.TypedValue;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Statement;
+import io.r2dbc.spi.Wrapped;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs a query on a pooled connection and maps each row while the driver's buffers are valid. Rows are paged through
+ * a portal ({@code fetchSize}), so PostgreSQL produces the next page only when the subscriber has demand.
+ * <p>
+ * A cancelled stream (the client went away) never returns its connection to the pool: the running statement is
+ * cancelled on the server and the connection is closed, so the pool replaces it. That stops the query at once even
+ * while PostgreSQL is still computing the first page, and rules out r2dbc-postgresql issue 661 (a cancelled result
+ * can leave a pooled connection waiting forever).
+ */
+@Component
+public class RowReader {
+
+    private static final Log logger = LogFactory.getLog(RowReader.class);
+
+    private final ConnectionFactory connectionFactory;
+
+    public RowReader(ConnectionFactory connectionFactory) {
+        this.connectionFactory = connectionFactory;
+    }
+
+    /**
+     * Checks that every client value parses as its column's type (a 400 naming the value if not), then streams the
+     * query's rows through the mapper.
+     */
+    public <T> Flux<T> read(List<TypedValue> values, SqlQuery query, int fetchSize, Function<Readable, T> mapper) {
+        return Flux.usingWhen(this.connectionFactory.create(),
+                (connection) -> check(connection, values).thenMany(select(connection, query, fetchSize, mapper)),
+                Connection::close, (connection, error) -> connection.close(), RowReader::discard)
+            .onErrorMap(DatabaseErrors::translate);
+    }
+
+    private static <T> Flux<T> select(Connection connection, SqlQuery query, int fetchSize,
+            Function<Readable, T> mapper) {
+        Statement statement = bind(connection.createStatement(query.sql()), query.bindings()).fetchSize(fetchSize);
+        return Flux.from(statement.execute()).concatMap((result) -> result.map((row, metadata) -> mapper.apply(row)));
+    }
+
+    private static Mono<Void> check(Connection connection, List<TypedValue> values) {
+        if (values.isEmpty()) {
+            return Mono.empty();
+        }
+        return run(connection, SqlBuilder.check(values)).onErrorResume(R2dbcException.class,
+                (error) -> isBadValue(error) ? findBadValue(connection, values, error) : Mono.error(error));
+    }
+
+    // One statement checks all values; only when it fails are they checked one by one to name the culprit.
+    private static Mono<Void> findBadValue(Connection connection, List<TypedValue> values, R2dbcException first) {
+        return Flux.fromIterable(values)
+            .concatMap((value) -> run(connection, SqlBuilder.check(List.of(value)))
+                .onErrorMap(R2dbcException.class, (error) -> isBadValue(error) ? badValue(value, error) : error))
+            .then(Mono.error(() -> badValue(values.get(0), first)));
+    }
+
+    private static Mono<Void> run(Connection connection, SqlQuery query) {
+        return Flux.from(bind(connection.createStatement(query.sql()), query.bindings()).execute())
+            .concatMap((result) -> result.getRowsUpdated())
+            .then();
+    }
+
+    private static Statement bind(Statement statement, List<Object> bindings) {
+        for (int i = 0; i < bindings.size(); i++) {
+            statement.bind(i, bindings.get(i));
+        }
+        return statement;
+    }
+
+    // SQLSTATE class 22 is "data exception": the text does not parse as the type or is out of its range.
+    private static boolean isBadValue(R2dbcException error) {
+        return error.getSqlState() != null && error.getSqlState().startsWith("22");
+    }
+
+    private static BadQueryException badValue(TypedValue value, R2dbcException error) {
+        return new BadQueryException(value.parameter(),
+                "The value '" + value.value() + "' in " + value.source() + " is not a valid " + value.type() + ": "
+                        + error.getMessage() + ".");
+    }
+
+    private static Publisher<Void> discard(Connection connection) {
+        Connection physical = (connection instanceof Wrapped<?> wrapped
+                && wrapped.unwrap() instanceof Connection inner) ? inner : connection;
+        Mono<Void> cancel = (physical instanceof PostgresqlConnection postgres) ? postgres.cancelRequest()
+            .onErrorResume((error) -> {
+                logger.debug("Cancel request failed", error);
+                return Mono.empty();
+            }) : Mono.empty();
+        // Closing the physical connection first makes the pool drop it when the pooled handle is released.
+        return cancel.then(Mono.from(physical.close()).onErrorResume((error) -> Mono.empty()))
+            .then(Mono.from(connection.close()).onErrorResume((error) -> Mono.empty()));
+    }
+
+}
