@@ -1,0 +1,246 @@
+package dev.sluice.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import dev.sluice.DemoData;
+import dev.sluice.TestDatabase;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * How fast, and in how little memory, the server streams a large dataset as NDJSON, next to PostgreSQL writing the
+ * same rows as JSON itself. A benchmark, not a test: {@code ./mvnw -Pbench verify} with {@code -Dbench.rows}
+ * (5,000,000) and {@code -Dbench.clients} (8), and {@code -Dbench.server.jvmArgs} for the server JVM beyond
+ * {@code -Xmx64m}.
+ * <ol>
+ * <li>PostgreSQL's own NDJSON, {@code COPY (SELECT row_to_json(t) ...) TO STDOUT}: the better of two runs</li>
+ * <li>one client downloading every row from the server, which runs in a JVM of its own with a 64 MiB heap</li>
+ * <li>{@code clients} clients downloading every row at the same time</li>
+ * </ol>
+ * The report goes to stdout and target/bench-report.txt, the server's log to target/bench-server.log.
+ */
+public final class StreamBenchmark {
+
+    private static final String COPY = "COPY (SELECT row_to_json(t) FROM " + DemoData.TABLE + " t) TO STDOUT";
+
+    private static final String ROWS = "/v1/datasets/" + DemoData.TABLE + "/rows";
+
+    private static final Path TARGET = Path.of("target");
+
+    private final long rows;
+
+    private final int clients;
+
+    private final List<String> serverJvmArguments;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    private StreamBenchmark(long rows, int clients, List<String> serverJvmArguments) {
+        this.rows = rows;
+        this.clients = clients;
+        this.serverJvmArguments = serverJvmArguments;
+    }
+
+    public static void main(String[] args) {
+        List<String> serverJvmArguments = new ArrayList<>(List.of("-Xmx64m"));
+        Arrays.stream(System.getProperty("bench.server.jvmArgs", "").split("\\s+"))
+            .filter((argument) -> !argument.isBlank())
+            .forEach(serverJvmArguments::add);
+        StreamBenchmark benchmark = new StreamBenchmark(Long.getLong("bench.rows", 5_000_000L),
+                Integer.getInteger("bench.clients", 8), serverJvmArguments);
+        try {
+            String report = benchmark.run();
+            System.out.print(report);
+            Files.writeString(TARGET.resolve("bench-report.txt"), report);
+        }
+        catch (Exception ex) {
+            ex.printStackTrace();
+            System.exit(1);
+        }
+        // The embedded PostgreSQL stops in a shutdown hook; exiting does not wait for stray non-daemon threads.
+        System.exit(0);
+    }
+
+    private String run() throws Exception {
+        log("Starting PostgreSQL");
+        TestDatabase database = TestDatabase.start();
+        log("Creating %,d rows in %s", this.rows, DemoData.TABLE);
+        DemoData.create(database, this.rows);
+        log("(1) COPY, two runs");
+        Measurement first = copy(database);
+        Measurement second = copy(database);
+        Measurement copy = (first.nanos() <= second.nanos()) ? first : second;
+        log("Starting the server (%s)", String.join(" ", this.serverJvmArguments));
+        try (ServerProcess server = ServerProcess.start(database, this.serverJvmArguments,
+                TARGET.resolve("bench-server.log"), this.http)) {
+            URI rows = server.uri(ROWS);
+            log("Warm-up download");
+            Measurement warmUp = download(rows);
+            log("(2) one client");
+            boolean rssPeakReset = resetPeaks(server);
+            Measurement single = download(rows);
+            ServerMemory singleMemory = memory(server);
+            log("(3) %d clients", this.clients);
+            rssPeakReset &= resetPeaks(server);
+            List<Measurement> each = new ArrayList<>();
+            Measurement concurrent = downloadConcurrently(rows, each);
+            ServerMemory concurrentMemory = memory(server);
+            return new Report(this.rows, this.clients, this.serverJvmArguments, copy, warmUp, single, singleMemory,
+                    concurrent, each, concurrentMemory, rssPeakReset)
+                .format();
+        }
+    }
+
+    /** PostgreSQL's NDJSON straight to a sink, through the same kind of socket the server reads from. */
+    private Measurement copy(TestDatabase database) throws SQLException, IOException {
+        try (Connection connection = database.jdbc()) {
+            CopyManager copyManager = new CopyManager(connection.unwrap(BaseConnection.class));
+            CountingSink sink = new CountingSink();
+            long start = System.nanoTime();
+            long copied = copyManager.copyOut(COPY, sink);
+            Measurement measurement = new Measurement(copied, sink.bytes, System.nanoTime() - start);
+            expectRows(copied, "COPY");
+            return measurement;
+        }
+    }
+
+    /** Every row through a real HTTP client; each line is a row. No Accept-Encoding, so no gzip. */
+    private Measurement download(URI uri) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+            .header("Accept", "application/x-ndjson")
+            .timeout(Duration.ofMinutes(2))
+            .build();
+        long start = System.nanoTime();
+        HttpResponse<InputStream> response = this.http.send(request, BodyHandlers.ofInputStream());
+        long lines = 0;
+        long bytes = 0;
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + uri + " answered " + response.statusCode() + ": "
+                        + new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            byte[] buffer = new byte[64 * 1024];
+            for (int read = body.read(buffer); read != -1; read = body.read(buffer)) {
+                bytes += read;
+                for (int i = 0; i < read; i++) {
+                    if (buffer[i] == '\n') {
+                        lines++;
+                    }
+                }
+            }
+        }
+        Measurement measurement = new Measurement(lines, bytes, System.nanoTime() - start);
+        expectRows(lines, "GET " + uri);
+        return measurement;
+    }
+
+    /** {@code clients} downloads started together; the aggregate is every client's rows over the wall time. */
+    private Measurement downloadConcurrently(URI uri, List<Measurement> each) throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(this.clients);
+        try {
+            List<Callable<Measurement>> downloads = Collections.nCopies(this.clients, () -> download(uri));
+            long start = System.nanoTime();
+            List<Future<Measurement>> futures = executor.invokeAll(downloads);
+            long nanos = System.nanoTime() - start;
+            for (Future<Measurement> future : futures) {
+                each.add(future.get());
+            }
+            return new Measurement(each.stream().mapToLong(Measurement::rows).sum(),
+                    each.stream().mapToLong(Measurement::bytes).sum(), nanos);
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private boolean resetPeaks(ServerProcess server) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(server.uri("/bench/memory/reset"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build();
+        return this.json.readTree(get(request)).get("rssPeakReset").asBoolean();
+    }
+
+    private ServerMemory memory(ServerProcess server) throws IOException, InterruptedException {
+        return this.json.readValue(get(HttpRequest.newBuilder(server.uri("/bench/memory")).build()),
+                ServerMemory.class);
+    }
+
+    private String get(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = this.http.send(request, BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    private void expectRows(long actual, String what) {
+        if (actual != this.rows) {
+            throw new IllegalStateException(
+                    String.format(Locale.ROOT, "%s gave %,d rows, expected %,d", what, actual, this.rows));
+        }
+    }
+
+    private static void log(String format, Object... arguments) {
+        System.out.println("[bench] " + String.format(Locale.ROOT, format, arguments));
+    }
+
+    /** Rows and bytes moved in a time. */
+    record Measurement(long rows, long bytes, long nanos) {
+
+        double seconds() {
+            return this.nanos / 1e9;
+        }
+
+        double rowsPerSecond() {
+            return this.rows / seconds();
+        }
+
+        double megabytesPerSecond() {
+            return this.bytes / 1e6 / seconds();
+        }
+
+    }
+
+    /** Counts what COPY writes and keeps none of it (a FilterOutputStream would write byte by byte). */
+    private static final class CountingSink extends OutputStream {
+
+        private long bytes;
+
+        @Override
+        public void write(int b) {
+            this.bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            this.bytes += len;
+        }
+
+    }
+
+}

@@ -1,0 +1,145 @@
+-- Fixtures for the integration tests: small tables with known contents, one table of every type with edge values,
+-- and one large table for streaming under backpressure.
+
+CREATE TYPE mood AS ENUM ('happy', 'sad', 'in "between", really');
+CREATE TYPE money_pair AS (amount numeric, currency text);
+CREATE DOMAIN positive_amount AS numeric(10, 2) CHECK (VALUE > 0);
+
+CREATE TABLE events (
+    id bigint PRIMARY KEY,
+    kind text NOT NULL,
+    amount numeric(12, 2),
+    created_at timestamptz NOT NULL,
+    flag boolean,
+    payload jsonb,
+    note text
+);
+INSERT INTO events
+SELECT g,
+       (ARRAY['click', 'view', 'refund', 'signup'])[1 + g % 4],
+       CASE WHEN g % 7 = 0 THEN NULL ELSE (g * 12.34 - 3000)::numeric(12, 2) END,
+       timestamptz '2024-01-01 00:00:00+00' + g * interval '97 minutes',
+       CASE WHEN g % 5 = 0 THEN NULL ELSE g % 2 = 0 END,
+       jsonb_build_object('n', g, 'tags', jsonb_build_array('a', g % 3)),
+       CASE WHEN g % 3 = 0 THEN NULL ELSE 'note "' || g || '" with, comma and ünïcödé' END
+FROM generate_series(1, 1000) g;
+
+CREATE VIEW refunds AS SELECT id, amount, created_at FROM events WHERE kind = 'refund';
+
+CREATE TABLE pairs (
+    tenant text,
+    seq integer,
+    label text,
+    PRIMARY KEY (tenant, seq)
+);
+INSERT INTO pairs
+SELECT t, s, t || '-' || s
+FROM unnest(ARRAY['acme', 'a,b', 'zeta', 'Ω "quoted"']) t, generate_series(1, 25) s;
+
+CREATE TABLE big_events (
+    id bigint PRIMARY KEY,
+    kind text NOT NULL,
+    amount numeric(12, 2),
+    created_at timestamptz NOT NULL,
+    payload jsonb
+);
+INSERT INTO big_events
+SELECT g, (ARRAY['click', 'view', 'refund', 'signup'])[1 + g % 4], (g % 100000) / 100.0,
+       timestamptz '2024-01-01 00:00:00+00' + g * interval '1 second',
+       jsonb_build_object('n', g, 'padding', repeat('x', 100))
+FROM generate_series(1, 300000) g;
+
+CREATE TABLE type_samples (
+    id integer PRIMARY KEY,
+    c_smallint smallint,
+    c_integer integer,
+    c_bigint bigint,
+    c_numeric numeric,
+    c_real real,
+    c_double double precision,
+    c_boolean boolean,
+    c_text text,
+    c_varchar varchar(40),
+    c_char char(6),
+    c_uuid uuid,
+    c_date date,
+    c_time time,
+    c_timetz timetz,
+    c_timestamp timestamp,
+    c_timestamptz timestamptz,
+    c_interval interval,
+    c_json json,
+    c_jsonb jsonb,
+    c_bytea bytea,
+    c_inet inet,
+    c_cidr cidr,
+    c_macaddr macaddr,
+    c_money money,
+    c_bit bit(4),
+    c_int4range int4range,
+    c_point point,
+    c_oid oid,
+    c_int_array integer[],
+    c_text_2d text[],
+    c_timestamptz_array timestamptz[],
+    c_enum mood,
+    c_composite money_pair,
+    c_domain positive_amount
+);
+
+INSERT INTO type_samples (id) VALUES (1);
+
+INSERT INTO type_samples VALUES (
+    2, -32768, -2147483648, -9223372036854775808,
+    '-12345678901234567890.123456789012345678901234567890', '-Infinity', '-1e-300', false,
+    E'quote " backslash \\ slash / tab \t newline \n return \r bell \x07 escape \x1b del \x7f é 😀 \u2028',
+    '', 'ab', '00000000-0000-0000-0000-000000000000',
+    '0044-03-15 BC', '00:00:00', '00:00:00+14:59', '0044-03-15 12:34:56.789 BC', '1850-06-01 12:00:00+00',
+    '-1 years -2 mons +3 days -04:05:06.789',
+    '{"b": 1, "a": [1, 2.50, {"x": null}], "a": 3, "e": 1.0e2}', '{"z": [1, "two", null, true, 1.0e2], "a": {}}',
+    '\x00ff10', '::1/128', '10.0.0.0/8', '08:00:2b:01:02:03', '-92233720368547758.08', B'1010', '[1,5)',
+    '(1.5,-2)', 4294967295,
+    '{1,NULL,3}', '{{a,NULL},{"c,d","e\"f"}}', '{"2024-01-01 00:00:00+00",NULL}',
+    'in "between", really', ROW(1.50, 'EUR'), 0.01
+);
+
+INSERT INTO type_samples VALUES (
+    3, 32767, 2147483647, 9223372036854775807,
+    'NaN', 'NaN', 'Infinity', true,
+    '', 'x', 'abcdef', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+    'infinity', '24:00:00', '23:59:59.999999-15:59', 'infinity', '-infinity',
+    '0', '[]', '[]', '', '192.168.0.1', '192.168.0.0/24', 'ff:ff:ff:ff:ff:ff', '92233720368547758.07', B'0000',
+    'empty', '(0,0)', 0,
+    '{}', '{}', '{}', 'happy', ROW(NULL, NULL), 99999999.99
+);
+
+INSERT INTO type_samples VALUES (
+    4, 0, 0, 0,
+    '3.14159265358979323846264338327950288419716939937510', '3.4028235e38', '1.7976931348623157e308', NULL,
+    'plain', 'varchar with spaces  ', 'a', NULL,
+    '2024-02-29', '12:34:56.123456', '12:34:56+05:30', '2024-02-29 23:59:59.123456', '2024-02-29 23:59:59.123456+05:30',
+    '1 year 2 mons 3 days 04:05:06.000789', '"just a string"', '"just a string"', '\x', '2001:db8::ff00:42:8329',
+    '2001:db8::/32', '00:00:00:00:00:00', '0', B'1111', '(,)', '(1e+300,-0)', 42,
+    '{{1,2},{3,4}}', '{"with space","  ","NULL","null"}', '{infinity}', 'sad', ROW(-0.0, ''), 1
+);
+
+INSERT INTO type_samples VALUES (
+    5, 1, 1, 1,
+    '0.000000000000000000000000000001', '1e-45', '5e-324', true,
+    E'line1\r\nline2', 'Ωmega', '  ', 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+    '1999-12-31', '23:59:59.999999', '00:00:00-00:00', '1999-12-31 23:59:59.999999', '1999-12-31 23:59:59.999999-08',
+    '-178000000 years', '{"deep": {"er": {"est": [[[[1]]]]}}}', '{"num": -0.0, "big": 123456789012345678901234567890}',
+    '\x5c22', '0.0.0.0/0', '0.0.0.0/0', '01:02:03:04:05:06', '-0.01', B'0001', '[-2147483648,2147483647)',
+    '(-0,0)', 1,
+    '{-2147483648,2147483647}', '{"\\",""}', NULL, NULL, NULL, 12345678.90
+);
+
+INSERT INTO type_samples VALUES (
+    6, -1, -1, -1,
+    '1e20', '-0', '-0', false,
+    E'\\.', E'a\"b', 'q"', NULL,
+    '0001-01-01', '00:00:00.000001', '13:00:00+00:30:15', '0001-01-01 00:00:00', '1900-01-01 00:00:00+00',
+    '1 day -00:00:01', 'null', 'null', '\xdeadbeef', '1.2.3.4/32', '1.2.3.4/32', 'aa:bb:cc:dd:ee:ff', '1000000', B'0100',
+    '[3,3]', '(3,4)', 7,
+    '{NULL}', '{NULL,NULL}', '{-infinity}', 'happy', ROW(1e-10, 'a,b'), 5
+);
