@@ -1,35 +1,31 @@
 package dev.sluice.database;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 import dev.sluice.query.BadQueryException;
 import dev.sluice.query.SqlBuilder;
 import dev.sluice.query.SqlQuery;
 import dev.sluice.query.TypedValue;
-import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Statement;
-import io.r2dbc.spi.Wrapped;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Runs a query on a pooled connection and maps each row while the driver's buffers are valid. Rows are paged through
  * a portal ({@code fetchSize}), so PostgreSQL produces the next page only when the subscriber has demand.
  * <p>
- * A cancelled stream (the client went away) never returns its connection to the pool: the running statement is
- * cancelled on the server and the connection is closed, so the pool replaces it. That stops the query at once even
- * while PostgreSQL is still computing the first page, and rules out r2dbc-postgresql issue 661 (a cancelled result
- * can leave a pooled connection waiting forever).
+ * A cancelled stream (the client went away) never returns its connection to the pool: see {@link Lease}.
  */
 @Component
 public class RowReader {
@@ -47,16 +43,35 @@ public class RowReader {
      * query's rows through the mapper.
      */
     public <T> Flux<T> read(List<TypedValue> values, SqlQuery query, int fetchSize, Function<Readable, T> mapper) {
-        return Flux.usingWhen(this.connectionFactory.create(),
-                (connection) -> check(connection, values).thenMany(select(connection, query, fetchSize, mapper)),
-                Connection::close, (connection, error) -> connection.close(), RowReader::discard)
-            .onErrorMap(DatabaseErrors::translate);
+        return Flux.defer(() -> {
+            Lease lease = new Lease();
+            // The acquisition itself is never cancelled: a cancel that met the pool mid-hand-over could leave the
+            // connection with both the pool and this stream. Whatever arrives goes through the lease, which
+            // discards it if the stream was cancelled meanwhile.
+            CompletableFuture<Boolean> attached = Mono.from(this.connectionFactory.create())
+                .toFuture()
+                .thenApply(lease::attach);
+            return Mono.fromFuture(attached, true)
+                .flatMapMany((ok) -> ok ? check(lease.connection(), values)
+                    .thenMany(select(lease.connection(), query, fetchSize, mapper)) : Flux.empty())
+                .concatWith(Mono.defer(lease::release).then(Mono.empty()))
+                .doOnError((error) -> logger.debug("Stream failed", error))
+                .onErrorResume((error) -> lease.release()
+                    .onErrorResume((closeError) -> Mono.empty())
+                    .then(Mono.error(DatabaseErrors.translate(unwrap(error)))))
+                .doOnCancel(lease::cancel);
+        });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
     }
 
     private static <T> Flux<T> select(Connection connection, SqlQuery query, int fetchSize,
             Function<Readable, T> mapper) {
         Statement statement = bind(connection.createStatement(query.sql()), query.bindings()).fetchSize(fetchSize);
-        return Flux.from(statement.execute()).concatMap((result) -> result.map((row, metadata) -> mapper.apply(row)));
+        return Flux.from(statement.execute())
+            .concatMap((result) -> result.map((row, metadata) -> mapper.apply(row)));
     }
 
     private static Mono<Void> check(Connection connection, List<TypedValue> values) {
@@ -97,19 +112,6 @@ public class RowReader {
         return new BadQueryException(value.parameter(),
                 "The value '" + value.value() + "' in " + value.source() + " is not a valid " + value.type() + ": "
                         + error.getMessage() + ".");
-    }
-
-    private static Publisher<Void> discard(Connection connection) {
-        Connection physical = (connection instanceof Wrapped<?> wrapped
-                && wrapped.unwrap() instanceof Connection inner) ? inner : connection;
-        Mono<Void> cancel = (physical instanceof PostgresqlConnection postgres) ? postgres.cancelRequest()
-            .onErrorResume((error) -> {
-                logger.debug("Cancel request failed", error);
-                return Mono.empty();
-            }) : Mono.empty();
-        // Closing the physical connection first makes the pool drop it when the pooled handle is released.
-        return cancel.then(Mono.from(physical.close()).onErrorResume((error) -> Mono.empty()))
-            .then(Mono.from(connection.close()).onErrorResume((error) -> Mono.empty()));
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.sluice.database;
 
+import dev.sluice.encode.TextForm;
 import io.netty.buffer.ByteBuf;
 import io.r2dbc.postgresql.client.EncodedParameter;
 import io.r2dbc.postgresql.codec.Codec;
@@ -11,17 +12,17 @@ import org.jspecify.annotations.Nullable;
  * turn PostgreSQL's text form into JSON or CSV without parsing it into Java values. The buffer is valid only while
  * the row is being mapped, which is where the encoders read it. Decode only: Sluice binds strings and numbers.
  */
-final class TextFormCodec implements Codec<ByteBuf> {
+final class TextFormCodec implements Codec<TextForm> {
 
     @Override
     public boolean canDecode(int dataType, Format format, Class<?> type) {
-        return format == Format.FORMAT_TEXT && type == ByteBuf.class;
+        return format == Format.FORMAT_TEXT && type == TextForm.class;
     }
 
     @Override
-    public @Nullable ByteBuf decode(@Nullable ByteBuf buffer, int dataType, Format format,
-            Class<? extends ByteBuf> type) {
-        return buffer;
+    public @Nullable TextForm decode(@Nullable ByteBuf buffer, int dataType, Format format,
+            Class<? extends TextForm> type) {
+        return (buffer != null) ? new TextForm(buffer) : null;
     }
 
     @Override

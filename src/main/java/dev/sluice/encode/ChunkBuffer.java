@@ -6,12 +6,12 @@ import java.util.Arrays;
 import io.netty.buffer.ByteBuf;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
- * The bytes of the chunk being encoded: a heap array reused for the whole stream. A full chunk is copied into one
- * buffer from the response's factory, so nothing pooled is held while rows are encoded and a cancelled stream has
- * nothing to release.
+ * The bytes of the chunk being encoded: a heap array reused for the whole stream. A full chunk is copied out into a
+ * heap buffer of its own, never a pooled one: a chunk that a cancel races past (the driver may map one more row as
+ * the client goes away) is simply garbage, with nothing to release and nothing to leak.
  */
 final class ChunkBuffer extends OutputStream {
 
@@ -47,9 +47,8 @@ final class ChunkBuffer extends OutputStream {
         this.size += length;
     }
 
-    DataBuffer drain(DataBufferFactory factory) {
-        DataBuffer chunk = factory.allocateBuffer(this.size);
-        chunk.write(this.bytes, 0, this.size);
+    DataBuffer drain() {
+        DataBuffer chunk = DefaultDataBufferFactory.sharedInstance.wrap(Arrays.copyOf(this.bytes, this.size));
         this.size = 0;
         return chunk;
     }

@@ -6,7 +6,6 @@ import dev.sluice.catalog.Column;
 import io.r2dbc.spi.Readable;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
@@ -22,27 +21,24 @@ public final class ChunkedEncoder {
 
     private final ChunkBuffer buffer;
 
-    private final DataBufferFactory factory;
-
     private final int chunkSize;
 
     private boolean started;
 
-    private ChunkedEncoder(RowWriter writer, ChunkBuffer buffer, DataBufferFactory factory, int chunkSize) {
+    private ChunkedEncoder(RowWriter writer, ChunkBuffer buffer, int chunkSize) {
         this.writer = writer;
         this.buffer = buffer;
-        this.factory = factory;
         this.chunkSize = chunkSize;
     }
 
-    public static ChunkedEncoder of(Format format, List<Column> columns, DataBufferFactory factory, int chunkSize) {
+    public static ChunkedEncoder of(Format format, List<Column> columns, int chunkSize) {
         ChunkBuffer buffer = new ChunkBuffer(chunkSize + chunkSize / 4);
         RowWriter writer = switch (format) {
             case NDJSON -> new JsonRowWriter(columns, false, buffer);
             case JSON -> new JsonRowWriter(columns, true, buffer);
             case CSV -> new CsvRowWriter(columns, buffer);
         };
-        return new ChunkedEncoder(writer, buffer, factory, chunkSize);
+        return new ChunkedEncoder(writer, buffer, chunkSize);
     }
 
     /** Encodes a row; returns a full chunk, or {@link #NO_CHUNK}. */
@@ -68,7 +64,7 @@ public final class ChunkedEncoder {
 
     private DataBuffer drain() {
         this.writer.flush();
-        return this.buffer.drain(this.factory);
+        return this.buffer.drain();
     }
 
 }

@@ -49,9 +49,9 @@ final class CsvRowWriter implements RowWriter {
             if (i > 0) {
                 this.out.write(',');
             }
-            ByteBuf text = row.get(i, ByteBuf.class);
+            TextForm text = row.get(i, TextForm.class);
             if (text != null) {
-                field(text);
+                field(text.bytes());
             }
         }
         endLine();

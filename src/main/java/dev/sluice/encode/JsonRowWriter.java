@@ -5,7 +5,6 @@ import java.util.List;
 
 import dev.sluice.catalog.Column;
 import dev.sluice.catalog.JsonKind;
-import io.netty.buffer.ByteBuf;
 import io.r2dbc.spi.Readable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
@@ -62,12 +61,12 @@ final class JsonRowWriter implements RowWriter {
         generator.writeStartObject();
         for (int i = 0; i < this.names.length; i++) {
             generator.writeName(this.names[i]);
-            ByteBuf text = row.get(i, ByteBuf.class);
+            TextForm text = row.get(i, TextForm.class);
             if (text == null) {
                 generator.writeNull();
             }
             else {
-                write(this.kinds[i], this.value.load(text));
+                write(this.kinds[i], this.value.load(text.bytes()));
             }
         }
         generator.writeEndObject();

@@ -1,6 +1,7 @@
 package dev.sluice.stream;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.sluice.database.RowReader;
 import dev.sluice.encode.ChunkedEncoder;
@@ -9,11 +10,12 @@ import dev.sluice.query.Selection;
 import dev.sluice.query.SqlBuilder;
 import dev.sluice.query.SqlQuery;
 import dev.sluice.query.TypedValue;
+import dev.sluice.web.Responses;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,17 +34,28 @@ public class RowStreamer {
         this.properties = properties;
     }
 
-    public Flux<DataBuffer> stream(Selection selection, Format format, DataBufferFactory factory) {
+    /**
+     * The rows as chunks for the response. Errors before the first chunk propagate (the caller answers with a
+     * problem); an error after it first closes the connection, so the client sees the transfer cut short.
+     */
+    public Flux<DataBuffer> stream(Selection selection, Format format, ServerHttpResponse response) {
         SqlQuery query = SqlBuilder.rows(selection, format != Format.CSV);
         List<TypedValue> values = SqlBuilder.typedValues(selection);
         Integer datasetFetchSize = selection.dataset().fetchSize();
         int fetchSize = (datasetFetchSize != null) ? datasetFetchSize : this.properties.fetchSize();
         int chunkSize = (int) this.properties.chunkSize().toBytes();
         return Flux.defer(() -> {
-            ChunkedEncoder encoder = ChunkedEncoder.of(format, selection.columns(), factory, chunkSize);
+            ChunkedEncoder encoder = ChunkedEncoder.of(format, selection.columns(), chunkSize);
+            AtomicBoolean started = new AtomicBoolean();
             return this.reader.read(values, query, fetchSize, encoder::row)
                 .filter((chunk) -> chunk != ChunkedEncoder.NO_CHUNK)
-                .concatWith(Mono.fromSupplier(encoder::finish));
+                .concatWith(Mono.fromSupplier(encoder::finish))
+                .doOnNext((chunk) -> started.set(true))
+                .doOnError((error) -> {
+                    if (started.get()) {
+                        Responses.abort(response);
+                    }
+                });
         });
     }
 

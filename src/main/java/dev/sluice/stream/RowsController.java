@@ -39,7 +39,7 @@ class RowsController {
         Selection selection = QueryParser.parse(dataset, request.getQueryParams());
         return ResponseEntity.ok()
             .contentType(format.mediaType())
-            .body(this.streamer.stream(selection, format, response.bufferFactory()));
+            .body(this.streamer.stream(selection, format, response));
     }
 
 }

@@ -23,6 +23,10 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
+        if (exchange.getResponse().isCommitted()) {
+            // Too late for a problem: the error must reach the connection, which then closes without a clean end.
+            return Mono.error(ex);
+        }
         logger.error("Unexpected error on " + exchange.getRequest().getPath(), ex);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "The server failed to handle this request; the error is in its log.");

@@ -16,13 +16,15 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.sluice.DemoData;
 import dev.sluice.TestDatabase;
@@ -50,6 +52,8 @@ public final class StreamBenchmark {
 
     private static final Path TARGET = Path.of("target");
 
+    private static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+
     private final long rows;
 
     private final int clients;
@@ -59,6 +63,9 @@ public final class StreamBenchmark {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final JsonMapper json = JsonMapper.builder().build();
+
+    /** Bytes the downloads have read so far, to tell a slow server from a stalled one. */
+    private final AtomicLong received = new AtomicLong();
 
     private StreamBenchmark(long rows, int clients, List<String> serverJvmArguments) {
         this.rows = rows;
@@ -100,15 +107,15 @@ public final class StreamBenchmark {
                 TARGET.resolve("bench-server.log"), this.http)) {
             URI rows = server.uri(ROWS);
             log("Warm-up download");
-            Measurement warmUp = download(rows);
+            Measurement warmUp = downloads(rows, 1, new ArrayList<>());
             log("(2) one client");
             boolean rssPeakReset = resetPeaks(server);
-            Measurement single = download(rows);
+            Measurement single = downloads(rows, 1, new ArrayList<>());
             ServerMemory singleMemory = memory(server);
             log("(3) %d clients", this.clients);
             rssPeakReset &= resetPeaks(server);
             List<Measurement> each = new ArrayList<>();
-            Measurement concurrent = downloadConcurrently(rows, each);
+            Measurement concurrent = downloads(rows, this.clients, each);
             ServerMemory concurrentMemory = memory(server);
             return new Report(this.rows, this.clients, this.serverJvmArguments, copy, warmUp, single, singleMemory,
                     concurrent, each, concurrentMemory, rssPeakReset)
@@ -129,11 +136,50 @@ public final class StreamBenchmark {
         }
     }
 
+    /**
+     * {@code count} downloads started together, each on a thread of its own; the aggregate is their rows over the wall
+     * time. The first failure fails them all, and so does a stall: a server that stops sending without closing the
+     * connection would otherwise hang the benchmark, as the JDK client has no read timeout.
+     */
+    private Measurement downloads(URI uri, int count, List<Measurement> each) throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(count);
+        try {
+            CompletionService<Measurement> downloads = new ExecutorCompletionService<>(executor);
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                downloads.submit(() -> download(uri));
+            }
+            while (each.size() < count) {
+                each.add(next(downloads).get());
+            }
+            return new Measurement(each.stream().mapToLong(Measurement::rows).sum(),
+                    each.stream().mapToLong(Measurement::bytes).sum(), System.nanoTime() - start);
+        }
+        finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private Future<Measurement> next(CompletionService<Measurement> downloads) throws InterruptedException {
+        long received = this.received.get();
+        while (true) {
+            Future<Measurement> done = downloads.poll(STALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            if (done != null) {
+                return done;
+            }
+            if (this.received.get() == received) {
+                throw new IllegalStateException("The server sent nothing for " + STALL_TIMEOUT.toSeconds()
+                        + " s; see target/bench-server.log");
+            }
+            received = this.received.get();
+        }
+    }
+
     /** Every row through a real HTTP client; each line is a row. No Accept-Encoding, so no gzip. */
     private Measurement download(URI uri) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri)
             .header("Accept", "application/x-ndjson")
-            .timeout(Duration.ofMinutes(2))
+            .timeout(STALL_TIMEOUT)
             .build();
         long start = System.nanoTime();
         HttpResponse<InputStream> response = this.http.send(request, BodyHandlers.ofInputStream());
@@ -147,6 +193,7 @@ public final class StreamBenchmark {
             byte[] buffer = new byte[64 * 1024];
             for (int read = body.read(buffer); read != -1; read = body.read(buffer)) {
                 bytes += read;
+                this.received.addAndGet(read);
                 for (int i = 0; i < read; i++) {
                     if (buffer[i] == '\n') {
                         lines++;
@@ -154,28 +201,13 @@ public final class StreamBenchmark {
                 }
             }
         }
+        catch (IOException ex) {
+            throw new IOException(String.format(Locale.ROOT,
+                    "GET %s broke off after %,d rows; see target/bench-server.log", uri, lines), ex);
+        }
         Measurement measurement = new Measurement(lines, bytes, System.nanoTime() - start);
         expectRows(lines, "GET " + uri);
         return measurement;
-    }
-
-    /** {@code clients} downloads started together; the aggregate is every client's rows over the wall time. */
-    private Measurement downloadConcurrently(URI uri, List<Measurement> each) throws Exception {
-        ExecutorService executor = Executors.newFixedThreadPool(this.clients);
-        try {
-            List<Callable<Measurement>> downloads = Collections.nCopies(this.clients, () -> download(uri));
-            long start = System.nanoTime();
-            List<Future<Measurement>> futures = executor.invokeAll(downloads);
-            long nanos = System.nanoTime() - start;
-            for (Future<Measurement> future : futures) {
-                each.add(future.get());
-            }
-            return new Measurement(each.stream().mapToLong(Measurement::rows).sum(),
-                    each.stream().mapToLong(Measurement::bytes).sum(), nanos);
-        }
-        finally {
-            executor.shutdownNow();
-        }
     }
 
     private boolean resetPeaks(ServerProcess server) throws IOException, InterruptedException {

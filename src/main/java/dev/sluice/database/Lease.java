@@ -1,0 +1,76 @@
+package dev.sluice.database;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Wrapped;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * One stream's hold on a pooled connection. A stream that ends returns the connection to the pool; a cancelled one
+ * discards it: the running statement is cancelled on the server and the connection closed, so the pool replaces it.
+ * <p>
+ * The state changes atomically because the pool may hand over the connection on one thread while the client's
+ * cancel arrives on another: whichever comes second sees the first and discards the connection. (Reactor's
+ * {@code usingWhen} loses such a connection, leaving its query suspended for good.)
+ */
+final class Lease {
+
+    private static final Log logger = LogFactory.getLog(Lease.class);
+
+    private static final Object CANCELLED = new Object();
+
+    private static final Object RELEASED = new Object();
+
+    private final AtomicReference<Object> state = new AtomicReference<>();
+
+    /** Takes the connection; false (and the connection discarded) if the stream was cancelled meanwhile. */
+    boolean attach(Connection connection) {
+        if (this.state.compareAndSet(null, connection)) {
+            return true;
+        }
+        discard(connection).subscribe();
+        return false;
+    }
+
+    /** The attached connection. */
+    Connection connection() {
+        if (this.state.get() instanceof Connection connection) {
+            return connection;
+        }
+        throw new IllegalStateException("No connection attached (the stream was cancelled or has ended)");
+    }
+
+    /** The stream ended (completed or failed): the connection goes back to the pool. */
+    Mono<Void> release() {
+        Object previous = this.state.getAndSet(RELEASED);
+        return (previous instanceof Connection connection) ? Mono.from(connection.close()) : Mono.empty();
+    }
+
+    /** The stream was cancelled: the connection, if there is one yet, is discarded. */
+    void cancel() {
+        Object previous = this.state.getAndSet(CANCELLED);
+        if (previous instanceof Connection connection) {
+            discard(connection).subscribe();
+        }
+    }
+
+    // Cancelling on the server stops a query even while PostgreSQL is still computing its first page; closing the
+    // physical connection makes the pool drop it when the pooled handle is released, so no half-read result (see
+    // r2dbc-postgresql issue 661) and no late cancel request can reach a later user of the connection.
+    private static Mono<Void> discard(Connection connection) {
+        Connection physical = (connection instanceof Wrapped<?> wrapped
+                && wrapped.unwrap() instanceof Connection inner) ? inner : connection;
+        Mono<Void> cancel = (physical instanceof PostgresqlConnection postgres) ? postgres.cancelRequest()
+            .onErrorResume((error) -> {
+                logger.debug("Cancel request failed", error);
+                return Mono.empty();
+            }) : Mono.empty();
+        return cancel.then(Mono.from(physical.close()).onErrorResume((error) -> Mono.empty()))
+            .then(Mono.from(connection.close()).onErrorResume((error) -> Mono.empty()));
+    }
+
+}
