@@ -1,6 +1,5 @@
 package dev.sluice.database;
 
-import dev.sluice.encode.TextForm;
 import io.netty.buffer.ByteBuf;
 import io.r2dbc.postgresql.client.EncodedParameter;
 import io.r2dbc.postgresql.codec.Codec;

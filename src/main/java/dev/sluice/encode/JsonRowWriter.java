@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.sluice.catalog.Column;
 import dev.sluice.catalog.JsonKind;
+import dev.sluice.database.TextForm;
 import io.r2dbc.spi.Readable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;

@@ -1,4 +1,4 @@
-package dev.sluice.encode;
+package dev.sluice.database;
 
 import io.netty.buffer.ByteBuf;
 
