@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.sluice.catalog.CatalogProperties.DatasetDefinition;
 import reactor.core.publisher.Flux;
@@ -17,12 +18,16 @@ import org.springframework.r2dbc.core.DatabaseClient;
  */
 final class CatalogLoader {
 
+    // Types created after initdb (extensions, CREATE TYPE) may have their own cast to json.
+    private static final long FIRST_NORMAL_OBJECT_ID = 16384;
+
     private static final String RELATION = """
-            SELECT c.oid, n.nspname, c.relname, c.relkind
+            SELECT c.oid, n.nspname, c.relname, c.relkind::text
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.oid = pg_catalog.to_regclass($1)""";
 
-    // Domains are followed down to their base type: values are cast to it, and JSON follows it.
+    // Domains are followed down to their base type: values are cast to it, and JSON follows it. The base type is
+    // printed with typmod -1, so that char(n) and bit(n) print as bpchar and "bit", not as char(1) and bit(1).
     private static final String COLUMNS = """
             WITH RECURSIVE cols AS (
               SELECT a.attnum, a.attname, a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
@@ -34,12 +39,15 @@ final class CatalogLoader {
               WHERE t.typtype = 'd'
             )
             SELECT c.attname, pg_catalog.format_type(c.atttypid, c.atttypmod) AS type,
-                   bt.oid::int8 AS base_oid, pg_catalog.format_type(bt.oid, NULL) AS base_type,
+                   bt.oid::int8 AS base_oid, pg_catalog.format_type(bt.oid, -1) AS base_type,
                    bt.typtype::text AS typtype, bt.typcategory::text AS typcategory, bt.typlen::int4 AS typlen,
                    bt.typelem::int8 AS typelem
             FROM cols c JOIN base b ON b.attnum = c.attnum JOIN pg_catalog.pg_type bt ON bt.oid = b.typid
             WHERE bt.typtype <> 'd'
             ORDER BY c.attnum""";
+
+    // Tables, views, materialized views, foreign and partitioned tables: what a SELECT can read rows from.
+    private static final Set<String> RELATION_KINDS = Set.of("r", "v", "m", "f", "p");
 
     private final DatabaseClient database;
 
@@ -60,11 +68,17 @@ final class CatalogLoader {
         }
         return this.database.sql(RELATION)
             .bind(0, definition.table())
-            .map((row) -> new Relation(row.get(0, Long.class), row.get(1, String.class), row.get(2, String.class)))
+            .map((row) -> new Relation(row.get(0, Long.class), row.get(1, String.class), row.get(2, String.class),
+                    row.get(3, String.class)))
             .one()
+            .onErrorMap((error) -> !(error instanceof InvalidDatasetException), (error) -> new InvalidDatasetException(
+                    name, "table or view '" + definition.table() + "' cannot be looked up: " + error.getMessage()))
             .switchIfEmpty(Mono.error(() -> new InvalidDatasetException(name,
                     "table or view '" + definition.table() + "' does not exist (or is not visible to this user)")))
-            .flatMap((relation) -> columns(relation).map((columns) -> dataset(name, definition, relation, columns)));
+            .flatMap((relation) -> RELATION_KINDS.contains(relation.kind())
+                    ? columns(relation).map((columns) -> dataset(name, definition, relation, columns))
+                    : Mono.error(new InvalidDatasetException(name, "'" + definition.table()
+                            + "' is not a table, view, materialized view or foreign table")));
     }
 
     private Mono<List<CatalogColumn>> columns(Relation relation) {
@@ -91,6 +105,9 @@ final class CatalogLoader {
             throw new InvalidDatasetException(name, "sluice.datasets." + name + ".key is not set");
         }
         requireExisting(name, "key", definition.key(), byName, relation);
+        if (Set.copyOf(definition.key()).size() != definition.key().size()) {
+            throw new InvalidDatasetException(name, "key names a column twice: " + definition.key());
+        }
         requireVisible(name, "key", definition.key(), visible);
         if (definition.fetchSize() != null && definition.fetchSize() < 1) {
             throw new InvalidDatasetException(name, "fetch-size must be at least 1");
@@ -145,10 +162,7 @@ final class CatalogLoader {
         };
     }
 
-    // Types created after initdb (extensions, CREATE TYPE) may have their own cast to json.
-    private static final long FIRST_NORMAL_OBJECT_ID = 16384;
-
-    private record Relation(long oid, String schema, String name) {
+    private record Relation(long oid, String schema, String name, String kind) {
     }
 
     private record CatalogColumn(String name, String type, String baseType, JsonKind kind) {

@@ -20,7 +20,7 @@ public record Column(String name, String type, String baseType, JsonKind jsonKin
     /** Whether {@code like} applies: the base type is one of PostgreSQL's character types. */
     public boolean isText() {
         return switch (this.baseType) {
-            case "text", "character varying", "bpchar", "character", "name", "citext" -> true;
+            case "text", "character varying", "bpchar", "name", "citext" -> true;
             default -> false;
         };
     }

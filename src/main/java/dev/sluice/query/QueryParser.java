@@ -31,7 +31,8 @@ public final class QueryParser {
         for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
             if (!RESERVED.contains(entry.getKey())) {
                 for (String value : entry.getValue()) {
-                    filters.add(filter(dataset, entry.getKey(), value));
+                    // "?kind" without "=" arrives as null: the same mistake as "?kind=".
+                    filters.add(filter(dataset, entry.getKey(), (value != null) ? value : ""));
                 }
             }
         }
@@ -50,7 +51,8 @@ public final class QueryParser {
         if (values.size() > 1) {
             throw new BadQueryException(name, "'" + name + "' is given " + values.size() + " times; give it once.");
         }
-        return values.get(0);
+        // "?select" without "=" arrives as null: the same mistake as "?select=".
+        return (values.get(0) != null) ? values.get(0) : "";
     }
 
     private static List<Column> select(Dataset dataset, String select) {

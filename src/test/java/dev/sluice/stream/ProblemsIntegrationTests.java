@@ -28,6 +28,8 @@ class ProblemsIntegrationTests {
             /v1/datasets/events/rows?order=id.sideways            | 400 | has no column 'id.sideways'
             /v1/datasets/events/rows?kind=approx.refund           | 400 | has no known operator
             /v1/datasets/events/rows?kind=eq                      | 400 | has no value after 'eq.'
+            /v1/datasets/events/rows?kind                         | 400 | has no known operator
+            /v1/datasets/events/rows?select                       | 400 | empty column name
             /v1/datasets/events/rows?id=eq.abc                    | 400 | The value 'abc' in filter id=eq.abc is not a valid bigint
             /v1/datasets/events/rows?id=in.(1,x,3)                | 400 | The value 'x' in filter id=in.1,x,3 is not a valid bigint
             /v1/datasets/events/rows?id=in.1,2                    | 400 | 'in' takes a list in parentheses

@@ -131,6 +131,14 @@ class RowsIntegrationTests {
     }
 
     @Test
+    void filtersOnFixedLengthTypesCompareWholeValues() {
+        // char(n) and bit(n) values are cast to bpchar and bit varying lengths, not to char(1) and bit(1).
+        assertThat(ids(ndjson("/v1/datasets/types/rows?select=id&c_char=eq.abcdef"))).containsExactly(3L);
+        assertThat(ids(ndjson("/v1/datasets/types/rows?select=id&c_bit=eq.1010"))).containsExactly(2L);
+        assertThat(ids(ndjson("/v1/datasets/types/rows?select=id&c_char=eq.a"))).containsExactly(4L);
+    }
+
+    @Test
     void viewsAreDatasetsToo() {
         List<Long> expected = this.database.sql("SELECT id FROM events WHERE kind = 'refund' ORDER BY id")
             .map((row) -> row.get(0, Long.class))
