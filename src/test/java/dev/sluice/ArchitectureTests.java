@@ -9,8 +9,9 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The package boundaries, checked rather than remembered: data flows one way, catalog → query → database → encode →
- * stream, and {@code web} (what every endpoint shares) depends on none of them.
+ * The package boundaries, checked rather than remembered: data flows one way, catalog →
+ * query → database → encode → stream, and {@code web} (what every endpoint shares)
+ * depends on none of them.
  */
 class ArchitectureTests {
 
@@ -21,18 +22,30 @@ class ArchitectureTests {
     @Test
     void dataFlowsOneWay() {
         layeredArchitecture().consideringOnlyDependenciesInAnyPackage("dev.sluice..")
-            .layer("catalog").definedBy("dev.sluice.catalog..")
-            .layer("query").definedBy("dev.sluice.query..")
-            .layer("database").definedBy("dev.sluice.database..")
-            .layer("encode").definedBy("dev.sluice.encode..")
-            .layer("stream").definedBy("dev.sluice.stream..")
-            .layer("web").definedBy("dev.sluice.web..")
-            .whereLayer("stream").mayNotBeAccessedByAnyLayer()
-            .whereLayer("encode").mayOnlyBeAccessedByLayers("stream")
-            .whereLayer("database").mayOnlyBeAccessedByLayers("encode", "stream")
-            .whereLayer("query").mayOnlyBeAccessedByLayers("database", "stream")
-            .whereLayer("catalog").mayOnlyBeAccessedByLayers("query", "database", "encode", "stream")
-            .whereLayer("web").mayOnlyBeAccessedByLayers("stream", "catalog", "query", "database", "encode")
+            .layer("catalog")
+            .definedBy("dev.sluice.catalog..")
+            .layer("query")
+            .definedBy("dev.sluice.query..")
+            .layer("database")
+            .definedBy("dev.sluice.database..")
+            .layer("encode")
+            .definedBy("dev.sluice.encode..")
+            .layer("stream")
+            .definedBy("dev.sluice.stream..")
+            .layer("web")
+            .definedBy("dev.sluice.web..")
+            .whereLayer("stream")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("encode")
+            .mayOnlyBeAccessedByLayers("stream")
+            .whereLayer("database")
+            .mayOnlyBeAccessedByLayers("encode", "stream")
+            .whereLayer("query")
+            .mayOnlyBeAccessedByLayers("database", "stream")
+            .whereLayer("catalog")
+            .mayOnlyBeAccessedByLayers("query", "database", "encode", "stream")
+            .whereLayer("web")
+            .mayOnlyBeAccessedByLayers("stream", "catalog", "query", "database", "encode")
             .check(classes);
     }
 

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A strict RFC 4180 reader for tests: records end in CRLF or LF outside quotes; an unquoted empty field is
- * {@code null} (PostgreSQL's NULL), a quoted empty field is the empty string.
+ * A strict RFC 4180 reader for tests: records end in CRLF or LF outside quotes; an
+ * unquoted empty field is {@code null} (PostgreSQL's NULL), a quoted empty field is the
+ * empty string.
  */
 public final class Csv {
 

@@ -6,9 +6,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The demo dataset, shaped like a real event log: a bigint key, an integer, a timestamptz, a short text, a
- * numeric(12,2), a boolean, a small jsonb object and a nullable text with quotes and non-ASCII characters. The demo
- * application and the benchmark both use it.
+ * The demo dataset, shaped like a real event log: a bigint key, an integer, a
+ * timestamptz, a short text, a numeric(12,2), a boolean, a small jsonb object and a
+ * nullable text with quotes and non-ASCII characters. The demo application and the
+ * benchmark both use it.
  */
 public final class DemoData {
 

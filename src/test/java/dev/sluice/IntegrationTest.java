@@ -13,8 +13,8 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
- * The whole server on a random port against the shared test database, with the test datasets. Every test class that
- * uses it shares one application context.
+ * The whole server on a random port against the shared test database, with the test
+ * datasets. Every test class that uses it shares one application context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -7,14 +7,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Fails a test class if Netty reported a leaked buffer while it ran (the suite runs with
- * {@code -Dio.netty.leakDetectionLevel=paranoid}). Registered for every test class through the JUnit extension
- * service file.
+ * {@code -Dio.netty.leakDetectionLevel=paranoid}). Registered for every test class
+ * through the JUnit extension service file.
  */
 public class LeakCheck implements AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws InterruptedException {
-        // Leaks are reported when a collected buffer is found on the next allocation: collect, then allocate.
+        // Leaks are reported when a collected buffer is found on the next allocation:
+        // collect, then allocate.
         System.gc();
         Thread.sleep(100);
         for (int i = 0; i < 100; i++) {

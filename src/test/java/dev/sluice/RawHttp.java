@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * A minimal HTTP/1.1 client over a plain socket, for what higher-level clients hide: reading a chunked body slowly or
- * partly, dropping the connection mid-body, and telling a complete body (ending in the zero-length chunk) from a
- * truncated one.
+ * A minimal HTTP/1.1 client over a plain socket, for what higher-level clients hide:
+ * reading a chunked body slowly or partly, dropping the connection mid-body, and telling
+ * a complete body (ending in the zero-length chunk) from a truncated one.
  */
 public final class RawHttp implements AutoCloseable {
 
@@ -39,7 +39,10 @@ public final class RawHttp implements AutoCloseable {
         this.in = socket.getInputStream();
     }
 
-    /** Sends a GET; the socket's receive buffer is small so that a client that stops reading is felt at once. */
+    /**
+     * Sends a GET; the socket's receive buffer is small so that a client that stops
+     * reading is felt at once.
+     */
     public static RawHttp get(int port, String path) throws IOException {
         Socket socket = new Socket();
         socket.setReceiveBufferSize(64 * 1024);
@@ -64,7 +67,10 @@ public final class RawHttp implements AutoCloseable {
         return this.headers;
     }
 
-    /** Reads up to {@code limit} body bytes (decoded from chunks); returns how many were read. */
+    /**
+     * Reads up to {@code limit} body bytes (decoded from chunks); returns how many were
+     * read.
+     */
     public long read(long limit) throws IOException {
         readHeaders();
         long read = 0;
@@ -101,7 +107,10 @@ public final class RawHttp implements AutoCloseable {
         return this.complete;
     }
 
-    /** Body bytes the server has handed to the connection so far (see {@link ResponseBytes}). */
+    /**
+     * Body bytes the server has handed to the connection so far (see
+     * {@link ResponseBytes}).
+     */
     public long produced() {
         return ResponseBytes.produced(this.id);
     }

@@ -15,8 +15,9 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Counts the body bytes the server has handed to the connection for requests that carry {@code X-Test-Stream}: how
- * far the server has run ahead of a client is that count minus what the client has read.
+ * Counts the body bytes the server has handed to the connection for requests that carry
+ * {@code X-Test-Stream}: how far the server has run ahead of a client is that count minus
+ * what the client has read.
  */
 public final class ResponseBytes implements WebFilter {
 
@@ -37,7 +38,8 @@ public final class ResponseBytes implements WebFilter {
         ServerHttpResponseDecorator counting = new ServerHttpResponseDecorator(exchange.getResponse()) {
             @Override
             public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-                return super.writeWith(Flux.from(body).doOnNext((buffer) -> count.addAndGet(buffer.readableByteCount())));
+                return super.writeWith(
+                        Flux.from(body).doOnNext((buffer) -> count.addAndGet(buffer.readableByteCount())));
             }
         };
         return chain.filter(exchange.mutate().response(counting).build());

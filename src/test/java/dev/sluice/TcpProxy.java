@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy in front of the test database that a test can cut (every open connection reset, new ones refused)
- * and restore: a database outage without stopping the database.
+ * A TCP proxy in front of the test database that a test can cut (every open connection
+ * reset, new ones refused) and restore: a database outage without stopping the database.
  */
 public final class TcpProxy implements AutoCloseable {
 

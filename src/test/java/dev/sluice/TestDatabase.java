@@ -16,9 +16,10 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.springframework.core.io.ClassPathResource;
 
 /**
- * A real PostgreSQL for tests and the demo, started once per JVM: Testcontainers' PostgreSQL where a Docker engine
- * answers, otherwise an embedded one from the zonky binaries (no Docker, no system PostgreSQL). Set
- * {@code -Dsluice.test.database=embedded} or {@code =docker} to choose.
+ * A real PostgreSQL for tests and the demo, started once per JVM: Testcontainers'
+ * PostgreSQL where a Docker engine answers, otherwise an embedded one from the zonky
+ * binaries (no Docker, no system PostgreSQL). Set {@code -Dsluice.test.database=embedded}
+ * or {@code =docker} to choose.
  */
 public final class TestDatabase {
 
@@ -55,8 +56,8 @@ public final class TestDatabase {
     public static TestDatabase start() {
         String choice = System.getProperty("sluice.test.database", "auto");
         if (choice.equals("docker") || (choice.equals("auto") && dockerAvailable())) {
-            PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine")
-                .withCommand("postgres", "-c", "max_connections=200");
+            PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine").withCommand("postgres", "-c",
+                    "max_connections=200");
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
             return new TestDatabase(container.getHost(), container.getFirstMappedPort(), container.getDatabaseName(),
@@ -128,7 +129,10 @@ public final class TestDatabase {
         return DriverManager.getConnection(jdbcUrl(), this.username, this.password);
     }
 
-    /** Runs a SQL script from the classpath (statements separated by lines that end with a semicolon). */
+    /**
+     * Runs a SQL script from the classpath (statements separated by lines that end with a
+     * semicolon).
+     */
     public void run(String script) {
         try (Connection connection = jdbc(); Statement statement = connection.createStatement()) {
             statement.execute(new ClassPathResource(script).getContentAsString(StandardCharsets.UTF_8));

@@ -3,8 +3,9 @@ package dev.sluice;
 import org.springframework.boot.SpringApplication;
 
 /**
- * The demo: {@code ./mvnw spring-boot:test-run} starts an embedded PostgreSQL, seeds {@code demo_events} with
- * 1,000,000 rows ({@code -Dsluice.demo.rows=N} for another size) and serves it on port 8080.
+ * The demo: {@code ./mvnw spring-boot:test-run} starts an embedded PostgreSQL, seeds
+ * {@code demo_events} with 1,000,000 rows ({@code -Dsluice.demo.rows=N} for another size)
+ * and serves it on port 8080.
  */
 public class TestSluiceApplication {
 

@@ -6,7 +6,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Lists the datasets and describes one: its columns with their PostgreSQL types, and its key. */
+/**
+ * Lists the datasets and describes one: its columns with their PostgreSQL types, and its
+ * key.
+ */
 @RestController
 class CatalogController {
 

@@ -13,12 +13,13 @@ import reactor.core.publisher.Mono;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
- * Reads each configured dataset's relation and columns from the PostgreSQL catalog. A dataset that names a missing
- * relation or column is a startup error that names it.
+ * Reads each configured dataset's relation and columns from the PostgreSQL catalog. A
+ * dataset that names a missing relation or column is a startup error that names it.
  */
 final class CatalogLoader {
 
-    // Types created after initdb (extensions, CREATE TYPE) may have their own cast to json.
+    // Types created after initdb (extensions, CREATE TYPE) may have their own cast to
+    // json.
     private static final long FIRST_NORMAL_OBJECT_ID = 16384;
 
     private static final String RELATION = """
@@ -26,8 +27,10 @@ final class CatalogLoader {
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.oid = pg_catalog.to_regclass($1)""";
 
-    // Domains are followed down to their base type: values are cast to it, and JSON follows it. The base type is
-    // printed with typmod -1, so that char(n) and bit(n) print as bpchar and "bit", not as char(1) and bit(1).
+    // Domains are followed down to their base type: values are cast to it, and JSON
+    // follows it. The base type is
+    // printed with typmod -1, so that char(n) and bit(n) print as bpchar and "bit", not
+    // as char(1) and bit(1).
     private static final String COLUMNS = """
             WITH RECURSIVE cols AS (
               SELECT a.attnum, a.attname, a.atttypid, a.atttypmod FROM pg_catalog.pg_attribute a
@@ -46,7 +49,8 @@ final class CatalogLoader {
             WHERE bt.typtype <> 'd'
             ORDER BY c.attnum""";
 
-    // Tables, views, materialized views, foreign and partitioned tables: what a SELECT can read rows from.
+    // Tables, views, materialized views, foreign and partitioned tables: what a SELECT
+    // can read rows from.
     private static final Set<String> RELATION_KINDS = Set.of("r", "v", "m", "f", "p");
 
     private final DatabaseClient database;
@@ -71,14 +75,15 @@ final class CatalogLoader {
             .map((row) -> new Relation(row.get(0, Long.class), row.get(1, String.class), row.get(2, String.class),
                     row.get(3, String.class)))
             .one()
-            .onErrorMap((error) -> !(error instanceof InvalidDatasetException), (error) -> new InvalidDatasetException(
-                    name, "table or view '" + definition.table() + "' cannot be looked up: " + error.getMessage()))
+            .onErrorMap((error) -> !(error instanceof InvalidDatasetException),
+                    (error) -> new InvalidDatasetException(name,
+                            "table or view '" + definition.table() + "' cannot be looked up: " + error.getMessage()))
             .switchIfEmpty(Mono.error(() -> new InvalidDatasetException(name,
                     "table or view '" + definition.table() + "' does not exist (or is not visible to this user)")))
             .flatMap((relation) -> RELATION_KINDS.contains(relation.kind())
                     ? columns(relation).map((columns) -> dataset(name, definition, relation, columns))
-                    : Mono.error(new InvalidDatasetException(name, "'" + definition.table()
-                            + "' is not a table, view, materialized view or foreign table")));
+                    : Mono.error(new InvalidDatasetException(name,
+                            "'" + definition.table() + "' is not a table, view, materialized view or foreign table")));
     }
 
     private Mono<List<CatalogColumn>> columns(Relation relation) {
@@ -117,8 +122,8 @@ final class CatalogLoader {
         byName.values()
             .stream()
             .filter((column) -> visible.contains(column.name()))
-            .forEach((column) -> columns.add(new Column(column.name(), column.type(), column.baseType(),
-                    column.kind(), filterable.contains(column.name()))));
+            .forEach((column) -> columns.add(new Column(column.name(), column.type(), column.baseType(), column.kind(),
+                    filterable.contains(column.name()))));
         List<Column> key = definition.key()
             .stream()
             .map((keyName) -> columns.stream().filter((c) -> c.name().equals(keyName)).findFirst().orElseThrow())
@@ -131,8 +136,8 @@ final class CatalogLoader {
             Map<String, CatalogColumn> columns, Relation relation) {
         for (String columnName : names) {
             if (!columns.containsKey(columnName)) {
-                throw new InvalidDatasetException(dataset, property + " names column '" + columnName
-                        + "', which " + relation.schema() + "." + relation.name() + " does not have");
+                throw new InvalidDatasetException(dataset, property + " names column '" + columnName + "', which "
+                        + relation.schema() + "." + relation.name() + " does not have");
             }
         }
     }
@@ -146,7 +151,9 @@ final class CatalogLoader {
         }
     }
 
-    /** PostgreSQL's own categorization of types for to_jsonb(), keyed on the base type. */
+    /**
+     * PostgreSQL's own categorization of types for to_jsonb(), keyed on the base type.
+     */
     static JsonKind kind(long oid, char typtype, char typcategory, int typlen, long typelem) {
         if (typtype == 'c' || (typcategory == 'A' && typlen == -1 && typelem != 0)) {
             return JsonKind.COMPUTED;

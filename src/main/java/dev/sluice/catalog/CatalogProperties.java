@@ -21,11 +21,15 @@ public record CatalogProperties(Map<String, DatasetDefinition> datasets) {
     /**
      * One dataset as configured.
      *
-     * @param table a table or view, optionally schema-qualified, as PostgreSQL's regclass input accepts it
-     * @param key one or more columns that are unique and non-null; they give the stream its order
+     * @param table a table or view, optionally schema-qualified, as PostgreSQL's regclass
+     * input accepts it
+     * @param key one or more columns that are unique and non-null; they give the stream
+     * its order
      * @param columns the columns clients may see (default: all)
-     * @param filterable the columns clients may filter and order by (default: all visible columns)
-     * @param fetchSize rows per database round trip for this dataset (default: sluice.stream.fetch-size)
+     * @param filterable the columns clients may filter and order by (default: all visible
+     * columns)
+     * @param fetchSize rows per database round trip for this dataset (default:
+     * sluice.stream.fetch-size)
      */
     public record DatasetDefinition(String table, List<String> key, @Nullable List<String> columns,
             @Nullable List<String> filterable, @Nullable Integer fetchSize) {

@@ -1,6 +1,9 @@
 package dev.sluice.catalog;
 
-/** Quoting of SQL identifiers. Only names read from the catalog are ever quoted into SQL text. */
+/**
+ * Quoting of SQL identifiers. Only names read from the catalog are ever quoted into SQL
+ * text.
+ */
 public final class Identifiers {
 
     private Identifiers() {

@@ -1,4 +1,7 @@
-/** Datasets declared in configuration and the schema read for them from the PostgreSQL catalog. */
+/**
+ * Datasets declared in configuration and the schema read for them from the PostgreSQL
+ * catalog.
+ */
 @NullMarked
 package dev.sluice.catalog;
 

@@ -12,8 +12,9 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * The one place that turns database failures into HTTP problems, by SQLSTATE class in the spirit of
- * r2dbc-postgresql's ExceptionFactory: what a retry may fix is 503, integrity violations 409, the rest 500.
+ * The one place that turns database failures into HTTP problems, by SQLSTATE class in the
+ * spirit of r2dbc-postgresql's ExceptionFactory: what a retry may fix is 503, integrity
+ * violations 409, the rest 500.
  */
 public final class DatabaseErrors {
 
@@ -40,10 +41,9 @@ public final class DatabaseErrors {
     private static Throwable bySqlState(R2dbcException error, String sqlState) {
         String sqlClass = (sqlState.length() >= 2) ? sqlState.substring(0, 2) : sqlState;
         return switch (sqlClass) {
-            case "08", "53", "57", "40", "58" -> new DatabaseUnavailableException(
-                    "The database failed this request (SQLSTATE " + sqlState + "): " + error.getMessage()
-                            + ". Try again shortly.",
-                    error);
+            case "08", "53", "57", "40", "58" ->
+                new DatabaseUnavailableException("The database failed this request (SQLSTATE " + sqlState + "): "
+                        + error.getMessage() + ". Try again shortly.", error);
             case "23" -> failure(HttpStatus.CONFLICT, "Conflict", error, sqlState);
             default -> failure(HttpStatus.INTERNAL_SERVER_ERROR, "Database error", error, sqlState);
         };

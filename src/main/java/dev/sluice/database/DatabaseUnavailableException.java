@@ -4,7 +4,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
-/** The database cannot serve the request now (down, restarting, out of connections): 503 with Retry-After. */
+/**
+ * The database cannot serve the request now (down, restarting, out of connections): 503
+ * with Retry-After.
+ */
 public class DatabaseUnavailableException extends ErrorResponseException {
 
     static final int RETRY_AFTER_SECONDS = 5;

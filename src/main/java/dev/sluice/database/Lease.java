@@ -10,12 +10,14 @@ import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * One stream's hold on a pooled connection. A stream that ends returns the connection to the pool; a cancelled one
- * discards it: the running statement is cancelled on the server and the connection closed, so the pool replaces it.
+ * One stream's hold on a pooled connection. A stream that ends returns the connection to
+ * the pool; a cancelled one discards it: the running statement is cancelled on the server
+ * and the connection closed, so the pool replaces it.
  * <p>
- * The state changes atomically because the pool may hand over the connection on one thread while the client's
- * cancel arrives on another: whichever comes second sees the first and discards the connection. (Reactor's
- * {@code usingWhen} loses such a connection, leaving its query suspended for good.)
+ * The state changes atomically because the pool may hand over the connection on one
+ * thread while the client's cancel arrives on another: whichever comes second sees the
+ * first and discards the connection. (Reactor's {@code usingWhen} loses such a
+ * connection, leaving its query suspended for good.)
  */
 final class Lease {
 
@@ -27,7 +29,10 @@ final class Lease {
 
     private final AtomicReference<Object> state = new AtomicReference<>();
 
-    /** Takes the connection; false (and the connection discarded) if the stream was cancelled meanwhile. */
+    /**
+     * Takes the connection; false (and the connection discarded) if the stream was
+     * cancelled meanwhile.
+     */
     boolean attach(Connection connection) {
         if (this.state.compareAndSet(null, connection)) {
             return true;
@@ -58,17 +63,20 @@ final class Lease {
         }
     }
 
-    // Cancelling on the server stops a query even while PostgreSQL is still computing its first page; closing the
-    // physical connection makes the pool drop it when the pooled handle is released, so no half-read result (see
-    // r2dbc-postgresql issue 661) and no late cancel request can reach a later user of the connection.
+    // Cancelling on the server stops a query even while PostgreSQL is still computing its
+    // first page; closing the
+    // physical connection makes the pool drop it when the pooled handle is released, so
+    // no half-read result (see
+    // r2dbc-postgresql issue 661) and no late cancel request can reach a later user of
+    // the connection.
     private static Mono<Void> discard(Connection connection) {
-        Connection physical = (connection instanceof Wrapped<?> wrapped
-                && wrapped.unwrap() instanceof Connection inner) ? inner : connection;
-        Mono<Void> cancel = (physical instanceof PostgresqlConnection postgres) ? postgres.cancelRequest()
-            .onErrorResume((error) -> {
-                logger.debug("Cancel request failed", error);
-                return Mono.empty();
-            }) : Mono.empty();
+        Connection physical = (connection instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner)
+                ? inner : connection;
+        Mono<Void> cancel = (physical instanceof PostgresqlConnection postgres)
+                ? postgres.cancelRequest().onErrorResume((error) -> {
+                    logger.debug("Cancel request failed", error);
+                    return Mono.empty();
+                }) : Mono.empty();
         return cancel.then(Mono.from(physical.close()).onErrorResume((error) -> Mono.empty()))
             .then(Mono.from(connection.close()).onErrorResume((error) -> Mono.empty()));
     }

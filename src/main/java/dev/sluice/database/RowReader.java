@@ -22,10 +22,12 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Runs a query on a pooled connection and maps each row while the driver's buffers are valid. Rows are paged through
- * a portal ({@code fetchSize}), so PostgreSQL produces the next page only when the subscriber has demand.
+ * Runs a query on a pooled connection and maps each row while the driver's buffers are
+ * valid. Rows are paged through a portal ({@code fetchSize}), so PostgreSQL produces the
+ * next page only when the subscriber has demand.
  * <p>
- * A cancelled stream (the client went away) never returns its connection to the pool: see {@link Lease}.
+ * A cancelled stream (the client went away) never returns its connection to the pool: see
+ * {@link Lease}.
  */
 @Component
 public class RowReader {
@@ -39,14 +41,16 @@ public class RowReader {
     }
 
     /**
-     * Checks that every client value parses as its column's type (a 400 naming the value if not), then streams the
-     * query's rows through the mapper.
+     * Checks that every client value parses as its column's type (a 400 naming the value
+     * if not), then streams the query's rows through the mapper.
      */
     public <T> Flux<T> read(List<TypedValue> values, SqlQuery query, int fetchSize, Function<Readable, T> mapper) {
         return Flux.defer(() -> {
             Lease lease = new Lease();
-            // The acquisition itself is never cancelled: a cancel that met the pool mid-hand-over could leave the
-            // connection with both the pool and this stream. Whatever arrives goes through the lease, which
+            // The acquisition itself is never cancelled: a cancel that met the pool
+            // mid-hand-over could leave the
+            // connection with both the pool and this stream. Whatever arrives goes
+            // through the lease, which
             // discards it if the stream was cancelled meanwhile.
             CompletableFuture<Boolean> attached = Mono.from(this.connectionFactory.create())
                 .toFuture()
@@ -70,8 +74,7 @@ public class RowReader {
     private static <T> Flux<T> select(Connection connection, SqlQuery query, int fetchSize,
             Function<Readable, T> mapper) {
         Statement statement = bind(connection.createStatement(query.sql()), query.bindings()).fetchSize(fetchSize);
-        return Flux.from(statement.execute())
-            .concatMap((result) -> result.map((row, metadata) -> mapper.apply(row)));
+        return Flux.from(statement.execute()).concatMap((result) -> result.map((row, metadata) -> mapper.apply(row)));
     }
 
     private static Mono<Void> check(Connection connection, List<TypedValue> values) {
@@ -82,11 +85,12 @@ public class RowReader {
                 (error) -> isBadValue(error) ? findBadValue(connection, values, error) : Mono.error(error));
     }
 
-    // One statement checks all values; only when it fails are they checked one by one to name the culprit.
+    // One statement checks all values; only when it fails are they checked one by one to
+    // name the culprit.
     private static Mono<Void> findBadValue(Connection connection, List<TypedValue> values, R2dbcException first) {
         return Flux.fromIterable(values)
-            .concatMap((value) -> run(connection, SqlBuilder.check(List.of(value)))
-                .onErrorMap(R2dbcException.class, (error) -> isBadValue(error) ? badValue(value, error) : error))
+            .concatMap((value) -> run(connection, SqlBuilder.check(List.of(value))).onErrorMap(R2dbcException.class,
+                    (error) -> isBadValue(error) ? badValue(value, error) : error))
             .then(Mono.error(() -> badValue(values.get(0), first)));
     }
 
@@ -103,15 +107,15 @@ public class RowReader {
         return statement;
     }
 
-    // SQLSTATE class 22 is "data exception": the text does not parse as the type or is out of its range.
+    // SQLSTATE class 22 is "data exception": the text does not parse as the type or is
+    // out of its range.
     private static boolean isBadValue(R2dbcException error) {
         return error.getSqlState() != null && error.getSqlState().startsWith("22");
     }
 
     private static BadQueryException badValue(TypedValue value, R2dbcException error) {
-        return new BadQueryException(value.parameter(),
-                "The value '" + value.value() + "' in " + value.source() + " is not a valid " + value.type() + ": "
-                        + error.getMessage() + ".");
+        return new BadQueryException(value.parameter(), "The value '" + value.value() + "' in " + value.source()
+                + " is not a valid " + value.type() + ": " + error.getMessage() + ".");
     }
 
 }

@@ -14,9 +14,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Pins the session settings that decide PostgreSQL's text forms, so that output does not depend on the database's
- * defaults: the driver itself sends DateStyle=ISO and extra_float_digits=2 (shortest exact floats); Sluice adds the
- * time zone, postgres-style intervals and hex bytea. Also registers the codec that hands out those text forms.
+ * Pins the session settings that decide PostgreSQL's text forms, so that output does not
+ * depend on the database's defaults: the driver itself sends DateStyle=ISO and
+ * extra_float_digits=2 (shortest exact floats); Sluice adds the time zone, postgres-style
+ * intervals and hex bytea. Also registers the codec that hands out those text forms.
  */
 @Configuration(proxyBeanMethods = false)
 class SessionSettings {

@@ -7,9 +7,10 @@ import io.r2dbc.postgresql.message.Format;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Hands out a column's value exactly as PostgreSQL sent it in text format, as the driver's own buffer: the encoders
- * turn PostgreSQL's text form into JSON or CSV without parsing it into Java values. The buffer is valid only while
- * the row is being mapped, which is where the encoders read it. Decode only: Sluice binds strings and numbers.
+ * Hands out a column's value exactly as PostgreSQL sent it in text format, as the
+ * driver's own buffer: the encoders turn PostgreSQL's text form into JSON or CSV without
+ * parsing it into Java values. The buffer is valid only while the row is being mapped,
+ * which is where the encoders read it. Decode only: Sluice binds strings and numbers.
  */
 final class TextFormCodec implements Codec<TextForm> {
 

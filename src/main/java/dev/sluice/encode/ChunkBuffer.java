@@ -9,9 +9,10 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
- * The bytes of the chunk being encoded: a heap array reused for the whole stream. A full chunk is copied out into a
- * heap buffer of its own, never a pooled one: a chunk that a cancel races past (the driver may map one more row as
- * the client goes away) is simply garbage, with nothing to release and nothing to leak.
+ * The bytes of the chunk being encoded: a heap array reused for the whole stream. A full
+ * chunk is copied out into a heap buffer of its own, never a pooled one: a chunk that a
+ * cancel races past (the driver may map one more row as the client goes away) is simply
+ * garbage, with nothing to release and nothing to leak.
  */
 final class ChunkBuffer extends OutputStream {
 

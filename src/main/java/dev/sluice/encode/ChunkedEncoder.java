@@ -9,8 +9,9 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
- * Encodes one stream's rows into chunks of about {@code chunkSize} bytes: one HTTP chunk and one write per chunk,
- * never one per row. Not thread-safe: rows arrive one at a time from the driver.
+ * Encodes one stream's rows into chunks of about {@code chunkSize} bytes: one HTTP chunk
+ * and one write per chunk, never one per row. Not thread-safe: rows arrive one at a time
+ * from the driver.
  */
 public final class ChunkedEncoder {
 
@@ -48,7 +49,10 @@ public final class ChunkedEncoder {
         return (this.writer.buffered() >= this.chunkSize) ? drain() : NO_CHUNK;
     }
 
-    /** Ends the stream: the last chunk, with whatever the format writes after the last row. */
+    /**
+     * Ends the stream: the last chunk, with whatever the format writes after the last
+     * row.
+     */
     public DataBuffer finish() {
         start();
         this.writer.end();

@@ -11,9 +11,9 @@ import io.netty.util.ByteProcessor;
 import io.r2dbc.spi.Readable;
 
 /**
- * Writes RFC 4180 CSV: a header row, CRLF line ends, and each value's PostgreSQL text form quoted exactly where
- * {@code COPY ... (FORMAT csv)} quotes it (a comma, quote, CR or LF inside, or the empty string). NULL is an empty
- * unquoted field.
+ * Writes RFC 4180 CSV: a header row, CRLF line ends, and each value's PostgreSQL text
+ * form quoted exactly where {@code COPY ... (FORMAT csv)} quotes it (a comma, quote, CR
+ * or LF inside, or the empty string). NULL is an empty unquoted field.
  */
 final class CsvRowWriter implements RowWriter {
 

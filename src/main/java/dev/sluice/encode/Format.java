@@ -33,7 +33,10 @@ public enum Format {
         return Arrays.stream(values()).filter((format) -> format.parameter.equals(parameter)).findFirst();
     }
 
-    /** The first format the client accepts, taking the client's preference order; NDJSON for {@code *}{@code /*}. */
+    /**
+     * The first format the client accepts, taking the client's preference order; NDJSON
+     * for {@code *}{@code /*}.
+     */
     public static Optional<Format> negotiate(List<MediaType> accepted) {
         if (accepted.isEmpty()) {
             return Optional.of(NDJSON);

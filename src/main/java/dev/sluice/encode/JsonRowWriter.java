@@ -15,9 +15,10 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonWriteFeature;
 
 /**
- * Writes rows as JSON objects, one per line (NDJSON) or as the elements of one array. Each value is written as
- * PostgreSQL's {@code to_jsonb()} writes it, derived from the column's text form without parsing it into a Java
- * value: numbers keep every digit, strings are escaped as PostgreSQL escapes them (lower-case hex, raw UTF-8).
+ * Writes rows as JSON objects, one per line (NDJSON) or as the elements of one array.
+ * Each value is written as PostgreSQL's {@code to_jsonb()} writes it, derived from the
+ * column's text form without parsing it into a Java value: numbers keep every digit,
+ * strings are escaped as PostgreSQL escapes them (lower-case hex, raw UTF-8).
  */
 final class JsonRowWriter implements RowWriter {
 
@@ -44,7 +45,9 @@ final class JsonRowWriter implements RowWriter {
     JsonRowWriter(List<Column> columns, boolean array, ChunkBuffer out) {
         this.out = out;
         this.generator = FACTORY.createGenerator(ObjectWriteContext.empty(), out);
-        this.names = columns.stream().map((column) -> new SerializedString(column.name())).toArray(SerializableString[]::new);
+        this.names = columns.stream()
+            .map((column) -> new SerializedString(column.name()))
+            .toArray(SerializableString[]::new);
         this.kinds = columns.stream().map(Column::jsonKind).toArray(JsonKind[]::new);
         this.array = array;
     }
@@ -117,13 +120,15 @@ final class JsonRowWriter implements RowWriter {
         this.generator.writeUTF8String(text.bytes(), 0, text.length());
     }
 
-    // NaN and the infinities are strings in to_jsonb(); every other numeric text form is a JSON number.
+    // NaN and the infinities are strings in to_jsonb(); every other numeric text form is
+    // a JSON number.
     private static boolean isNumber(Utf8Slice text) {
         byte first = text.byteAt(0);
         return (first >= '0' && first <= '9') || (first == '-' && text.length() > 1 && text.byteAt(1) != 'I');
     }
 
-    // to_jsonb() stores floats as numeric, so 1e+100 is written out in full and -0 becomes 0.
+    // to_jsonb() stores floats as numeric, so 1e+100 is written out in full and -0
+    // becomes 0.
     private void writeFloat(Utf8Slice text) {
         if (!isNumber(text)) {
             writeString(text);
@@ -136,7 +141,8 @@ final class JsonRowWriter implements RowWriter {
         }
     }
 
-    // ISO text form "2024-01-02 03:04:05+00" becomes "2024-01-02T03:04:05+00:00", as to_jsonb() writes it.
+    // ISO text form "2024-01-02 03:04:05+00" becomes "2024-01-02T03:04:05+00:00", as
+    // to_jsonb() writes it.
     private void writeTimestamp(Utf8Slice text) {
         byte[] source = text.bytes();
         int length = text.length();

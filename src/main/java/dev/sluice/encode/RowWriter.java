@@ -17,7 +17,10 @@ interface RowWriter {
     /** Moves anything the writer buffers itself into the chunk. */
     void flush();
 
-    /** Bytes written so far for the current chunk, including any the writer buffers itself. */
+    /**
+     * Bytes written so far for the current chunk, including any the writer buffers
+     * itself.
+     */
     int buffered();
 
 }

@@ -9,8 +9,9 @@ import io.netty.buffer.ByteBuf;
 import tools.jackson.core.SerializableString;
 
 /**
- * UTF-8 bytes copied out of a driver buffer into a reused array, handed to Jackson as raw output (numbers, jsonb)
- * or as a string to escape. Only the unquoted-UTF-8 methods are used by the generator for raw values.
+ * UTF-8 bytes copied out of a driver buffer into a reused array, handed to Jackson as raw
+ * output (numbers, jsonb) or as a string to escape. Only the unquoted-UTF-8 methods are
+ * used by the generator for raw values.
  */
 final class Utf8Slice implements SerializableString {
 

@@ -4,7 +4,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
-/** A request's selection cannot be understood or does not fit the dataset: 400, before any row is read. */
+/**
+ * A request's selection cannot be understood or does not fit the dataset: 400, before any
+ * row is read.
+ */
 public class BadQueryException extends ErrorResponseException {
 
     public BadQueryException(String parameter, String detail) {

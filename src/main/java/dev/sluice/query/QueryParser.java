@@ -13,13 +13,17 @@ import dev.sluice.catalog.Dataset;
 import org.springframework.util.MultiValueMap;
 
 /**
- * Parses PostgREST-style query parameters into a {@link Selection}: {@code select=a,b}, filters
- * {@code col=[not.]op.value}, {@code order=col.asc,col2.desc.nullslast}, {@code limit=N}, {@code after=k1,k2}. Every
- * name is checked against the dataset; values are kept as text for PostgreSQL to parse as bind parameters.
+ * Parses PostgREST-style query parameters into a {@link Selection}: {@code select=a,b},
+ * filters {@code col=[not.]op.value}, {@code order=col.asc,col2.desc.nullslast},
+ * {@code limit=N}, {@code after=k1,k2}. Every name is checked against the dataset; values
+ * are kept as text for PostgreSQL to parse as bind parameters.
  */
 public final class QueryParser {
 
-    /** Parameters that are not filters. {@code format} belongs to the endpoint, not the selection. */
+    /**
+     * Parameters that are not filters. {@code format} belongs to the endpoint, not the
+     * selection.
+     */
     public static final Set<String> RESERVED = Set.of("select", "order", "limit", "after", "format");
 
     private QueryParser() {
@@ -39,8 +43,7 @@ public final class QueryParser {
         List<SortKey> explicitOrder = order(dataset, single(parameters, "order"));
         Long limit = limit(single(parameters, "limit"));
         List<String> after = after(dataset, single(parameters, "after"), explicitOrder);
-        return new Selection(dataset, columns, filters, withKey(dataset, explicitOrder), limit,
-                after);
+        return new Selection(dataset, columns, filters, withKey(dataset, explicitOrder), limit, after);
     }
 
     private static String single(MultiValueMap<String, String> parameters, String name) {
@@ -70,7 +73,8 @@ public final class QueryParser {
                 throw new BadQueryException("select", "'select' names column '" + trimmed + "' twice.");
             }
         }
-        // Objects list their keys in the table's column order, whatever order select gives.
+        // Objects list their keys in the table's column order, whatever order select
+        // gives.
         return dataset.columns().stream().filter((column) -> names.contains(column.name())).toList();
     }
 
@@ -98,8 +102,8 @@ public final class QueryParser {
             case IS -> new Filter(column, operator, negated, List.of(isValue(column, value)));
             case LIKE -> {
                 if (!column.isText()) {
-                    throw new BadQueryException(name, "'like' applies to text columns; column '" + name + "' is "
-                            + column.type() + ".");
+                    throw new BadQueryException(name,
+                            "'like' applies to text columns; column '" + name + "' is " + column.type() + ".");
                 }
                 yield new Filter(column, operator, negated, List.of(value.replace('*', '%')));
             }
@@ -118,8 +122,7 @@ public final class QueryParser {
                 }
                 return value;
             default:
-                throw new BadQueryException(column.name(),
-                        "'is' takes null, true or false, not '" + value + "'.");
+                throw new BadQueryException(column.name(), "'is' takes null, true or false, not '" + value + "'.");
         }
     }
 
@@ -200,15 +203,17 @@ public final class QueryParser {
         }
         List<Column> key = dataset.key();
         if (!inKeyOrder(key, explicitOrder)) {
-            throw new BadQueryException("after", "'after' resumes a stream in key order ("
-                    + String.join(",", key.stream().map(Column::name).toList())
-                    + "); it cannot be combined with an order on other columns.");
+            throw new BadQueryException("after",
+                    "'after' resumes a stream in key order ("
+                            + String.join(",", key.stream().map(Column::name).toList())
+                            + "); it cannot be combined with an order on other columns.");
         }
         List<String> values = ValueList.split("after", after);
         if (values.size() != key.size()) {
-            throw new BadQueryException("after", "'after' needs " + key.size() + " value(s), one per key column ("
-                    + String.join(",", key.stream().map(Column::name).toList()) + "), in key order; got "
-                    + values.size() + ". Quote a value that holds a comma: \"a,b\".");
+            throw new BadQueryException("after",
+                    "'after' needs " + key.size() + " value(s), one per key column ("
+                            + String.join(",", key.stream().map(Column::name).toList()) + "), in key order; got "
+                            + values.size() + ". Quote a value that holds a comma: \"a,b\".");
         }
         return values;
     }
@@ -224,15 +229,16 @@ public final class QueryParser {
                 return false;
             }
         }
-        // A descending resume must name the whole key, or the appended tie-breakers would run the other way.
+        // A descending resume must name the whole key, or the appended tie-breakers would
+        // run the other way.
         return explicitOrder.isEmpty() || !explicitOrder.get(0).descending() || explicitOrder.size() == key.size();
     }
 
     private static Column column(Dataset dataset, String parameter, String name) {
         return dataset.column(name)
-            .orElseThrow(() -> new BadQueryException(parameter, "Dataset '" + dataset.name() + "' has no column '"
-                    + name + "'. Its columns: "
-                    + String.join(", ", dataset.columns().stream().map(Column::name).toList()) + "."));
+            .orElseThrow(() -> new BadQueryException(parameter,
+                    "Dataset '" + dataset.name() + "' has no column '" + name + "'. Its columns: "
+                            + String.join(", ", dataset.columns().stream().map(Column::name).toList()) + "."));
     }
 
     private static String filterableNames(Dataset dataset) {

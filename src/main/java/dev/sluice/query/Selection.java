@@ -7,7 +7,8 @@ import dev.sluice.catalog.Dataset;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a client asked for: the columns, filters, order, limit and resume point of one dataset's rows.
+ * What a client asked for: the columns, filters, order, limit and resume point of one
+ * dataset's rows.
  *
  * @param dataset the dataset
  * @param columns the selected columns, in table order

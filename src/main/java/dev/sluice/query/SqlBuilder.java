@@ -10,8 +10,9 @@ import dev.sluice.catalog.JsonKind;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns a {@link Selection} into SQL. Identifiers come only from the catalog, quoted; client values are bind
- * parameters cast to the column's base type, so PostgreSQL parses them exactly as it parses stored values.
+ * Turns a {@link Selection} into SQL. Identifiers come only from the catalog, quoted;
+ * client values are bind parameters cast to the column's base type, so PostgreSQL parses
+ * them exactly as it parses stored values.
  */
 public final class SqlBuilder {
 
@@ -21,8 +22,8 @@ public final class SqlBuilder {
     /**
      * The query for a selection's rows.
      * @param selection the selection
-     * @param jsonValues whether the rows will be written as JSON: columns whose JSON form only PostgreSQL can compute
-     * are then selected as {@code to_jsonb(column)}
+     * @param jsonValues whether the rows will be written as JSON: columns whose JSON form
+     * only PostgreSQL can compute are then selected as {@code to_jsonb(column)}
      */
     public static SqlQuery rows(Selection selection, boolean jsonValues) {
         List<Object> bindings = new ArrayList<>();
@@ -54,15 +55,19 @@ public final class SqlBuilder {
         return new SqlQuery(sql.toString(), bindings);
     }
 
-    /** The client values that must parse as their columns' types, for a check before the rows are read. */
+    /**
+     * The client values that must parse as their columns' types, for a check before the
+     * rows are read.
+     */
     public static List<TypedValue> typedValues(Selection selection) {
         List<TypedValue> values = new ArrayList<>();
         for (Filter filter : selection.filters()) {
             if (filter.operator() != Operator.IS && filter.operator() != Operator.LIKE) {
                 String source = "filter " + filter.column().name() + "=" + (filter.negated() ? "not." : "")
                         + filter.operator().token() + "." + String.join(",", filter.values());
-                filter.values().forEach((value) -> values.add(new TypedValue(value, filter.column().baseType(),
-                        filter.column().name(), source)));
+                filter.values()
+                    .forEach((value) -> values
+                        .add(new TypedValue(value, filter.column().baseType(), filter.column().name(), source)));
             }
         }
         List<Column> key = selection.dataset().key();
@@ -73,7 +78,10 @@ public final class SqlBuilder {
         return values;
     }
 
-    /** A statement that makes PostgreSQL parse each value as its type, and fails if one does not parse. */
+    /**
+     * A statement that makes PostgreSQL parse each value as its type, and fails if one
+     * does not parse.
+     */
     public static SqlQuery check(List<TypedValue> values) {
         StringJoiner items = new StringJoiner(", ", "SELECT ", "");
         List<Object> bindings = new ArrayList<>();
@@ -111,7 +119,8 @@ public final class SqlBuilder {
             columns.add(key.get(i).identifier());
             values.add(parameter(selection.after().get(i), key.get(i).baseType(), bindings));
         }
-        // The key's direction is the order's first item: after only combines with an order along the key.
+        // The key's direction is the order's first item: after only combines with an
+        // order along the key.
         boolean descending = selection.order().get(0).descending();
         return columns + (descending ? " < " : " > ") + values;
     }

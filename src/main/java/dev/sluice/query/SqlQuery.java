@@ -3,7 +3,8 @@ package dev.sluice.query;
 import java.util.List;
 
 /**
- * SQL text built only from catalog identifiers, with every client value as a bind parameter.
+ * SQL text built only from catalog identifiers, with every client value as a bind
+ * parameter.
  *
  * @param sql the statement, with parameters {@code $1..$n}
  * @param bindings the parameter values, in order

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a comma-separated list of values as PostgREST does for {@code in}: a value that holds a comma or a double
- * quote is written in double quotes, with {@code \"} and {@code \\} inside.
+ * Splits a comma-separated list of values as PostgREST does for {@code in}: a value that
+ * holds a comma or a double quote is written in double quotes, with {@code \"} and
+ * {@code \\} inside.
  */
 final class ValueList {
 

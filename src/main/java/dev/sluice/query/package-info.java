@@ -1,4 +1,7 @@
-/** The selection language (PostgREST-style filters, select, order, limit, after) and the SQL it becomes. */
+/**
+ * The selection language (PostgREST-style filters, select, order, limit, after) and the
+ * SQL it becomes.
+ */
 @NullMarked
 package dev.sluice.query;
 

@@ -13,7 +13,10 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.ErrorResponseException;
 
-/** Picks the format: {@code ?format=} first, else the Accept header by quality, else NDJSON. */
+/**
+ * Picks the format: {@code ?format=} first, else the Accept header by quality, else
+ * NDJSON.
+ */
 final class Negotiation {
 
     private static final String SUPPORTED = "application/x-ndjson, text/csv, application/json";

@@ -19,8 +19,9 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 
 /**
- * A selection's rows as chunks of encoded bytes: database → encoder → chunks, with demand flowing back from the
- * HTTP connection to the portal, so a slow reader slows the query instead of filling memory.
+ * A selection's rows as chunks of encoded bytes: database → encoder → chunks, with demand
+ * flowing back from the HTTP connection to the portal, so a slow reader slows the query
+ * instead of filling memory.
  */
 @Component
 public class RowStreamer {
@@ -35,8 +36,9 @@ public class RowStreamer {
     }
 
     /**
-     * The rows as chunks for the response. Errors before the first chunk propagate (the caller answers with a
-     * problem); an error after it first closes the connection, so the client sees the transfer cut short.
+     * The rows as chunks for the response. Errors before the first chunk propagate (the
+     * caller answers with a problem); an error after it first closes the connection, so
+     * the client sees the transfer cut short.
      */
     public Flux<DataBuffer> stream(Selection selection, Format format, ServerHttpResponse response) {
         SqlQuery query = SqlBuilder.rows(selection, format != Format.CSV);

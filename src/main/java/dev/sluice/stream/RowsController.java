@@ -16,8 +16,9 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /v1/datasets/{name}/rows}: the rows, streamed. Everything a client can get wrong is checked before the
- * response starts, so it is a problem, not a broken stream; a failure after the first chunk aborts the connection.
+ * {@code GET /v1/datasets/{name}/rows}: the rows, streamed. Everything a client can get
+ * wrong is checked before the response starts, so it is a problem, not a broken stream; a
+ * failure after the first chunk aborts the connection.
  */
 @RestController
 class RowsController {

@@ -7,7 +7,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * How rows are streamed.
  *
- * @param fetchSize rows per database round trip (a page of the portal); a dataset may override it
+ * @param fetchSize rows per database round trip (a page of the portal); a dataset may
+ * override it
  * @param chunkSize bytes encoded before they are written as one HTTP chunk
  */
 @ConfigurationProperties("sluice.stream")

@@ -13,8 +13,9 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Every error a client sees is an RFC 9457 problem: Spring's own exceptions and {@code ErrorResponseException}s
- * through the base class, anything unexpected as a 500 that says no more than it should.
+ * Every error a client sees is an RFC 9457 problem: Spring's own exceptions and
+ * {@code ErrorResponseException}s through the base class, anything unexpected as a 500
+ * that says no more than it should.
  */
 @RestControllerAdvice
 class ProblemHandling extends ResponseEntityExceptionHandler {
@@ -24,7 +25,8 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
         if (exchange.getResponse().isCommitted()) {
-            // Too late for a problem: the error must reach the connection, which then closes without a clean end.
+            // Too late for a problem: the error must reach the connection, which then
+            // closes without a clean end.
             return Mono.error(ex);
         }
         logger.error("Unexpected error on " + exchange.getRequest().getPath(), ex);

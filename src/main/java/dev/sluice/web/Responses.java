@@ -13,9 +13,10 @@ public final class Responses {
     }
 
     /**
-     * Closes the connection under a response that has started, so that the client sees a truncated transfer (no
-     * terminating chunk) rather than a clean end. Error handling further down the chain cannot be trusted to do this
-     * once the body has begun: a failure there must never look like a complete download.
+     * Closes the connection under a response that has started, so that the client sees a
+     * truncated transfer (no terminating chunk) rather than a clean end. Error handling
+     * further down the chain cannot be trusted to do this once the body has begun: a
+     * failure there must never look like a complete download.
      */
     public static void abort(ServerHttpResponse response) {
         ServerHttpResponse current = response;

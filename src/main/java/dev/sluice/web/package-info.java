@@ -1,4 +1,7 @@
-/** What every endpoint shares: RFC 9457 problem details and their translation from exceptions. */
+/**
+ * What every endpoint shares: RFC 9457 problem details and their translation from
+ * exceptions.
+ */
 @NullMarked
 package dev.sluice.web;
 

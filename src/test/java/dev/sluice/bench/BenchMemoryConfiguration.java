@@ -8,9 +8,10 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * {@code GET /bench/memory} and {@code POST /bench/memory/reset}, so the benchmark can read the server's peak memory
- * per phase. Deliberately not a {@code @Configuration}: the application's component scan covers this package on the
- * test classpath, and only {@link BenchServer} should have these endpoints.
+ * {@code GET /bench/memory} and {@code POST /bench/memory/reset}, so the benchmark can
+ * read the server's peak memory per phase. Deliberately not a {@code @Configuration}: the
+ * application's component scan covers this package on the test classpath, and only
+ * {@link BenchServer} should have these endpoints.
  */
 class BenchMemoryConfiguration {
 

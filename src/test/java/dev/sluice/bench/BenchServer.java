@@ -5,8 +5,9 @@ import dev.sluice.SluiceApplication;
 import org.springframework.boot.SpringApplication;
 
 /**
- * The server as the benchmark starts it, in a JVM of its own: the application with the {@code demo} datasets and the
- * {@code /bench/memory} endpoints. The database comes in as arguments ({@code --spring.r2dbc.url=...}).
+ * The server as the benchmark starts it, in a JVM of its own: the application with the
+ * {@code demo} datasets and the {@code /bench/memory} endpoints. The database comes in as
+ * arguments ({@code --spring.r2dbc.url=...}).
  */
 public final class BenchServer {
 

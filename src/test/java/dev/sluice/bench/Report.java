@@ -6,7 +6,10 @@ import java.util.Locale;
 import dev.sluice.DemoData;
 import dev.sluice.bench.StreamBenchmark.Measurement;
 
-/** What {@link StreamBenchmark} measured, as plain text. MB are 10^6 bytes; memory is in MiB, like {@code -Xmx}. */
+/**
+ * What {@link StreamBenchmark} measured, as plain text. MB are 10^6 bytes; memory is in
+ * MiB, like {@code -Xmx}.
+ */
 record Report(long rows, int clients, List<String> serverJvmArguments, Measurement copy, Measurement warmUp,
         Measurement single, ServerMemory singleMemory, Measurement concurrent, List<Measurement> each,
         ServerMemory concurrentMemory, boolean rssPeakReset) {
@@ -21,8 +24,7 @@ record Report(long rows, int clients, List<String> serverJvmArguments, Measureme
         line(report, "  machine : %d processors, %s %s (%s), %s %s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"));
-        line(report, "  rows    : %,d of %s; %d concurrent clients in (3)%n", this.rows, DemoData.TABLE,
-                this.clients);
+        line(report, "  rows    : %,d of %s; %d concurrent clients in (3)%n", this.rows, DemoData.TABLE, this.clients);
         line(report, "  server  : its own JVM, %s, GC %s%n", String.join(" ", this.serverJvmArguments),
                 String.join(" + ", this.singleMemory.collectors()));
         line(report, "  note    : PostgreSQL, the server and the clients share the processors%n%n");
@@ -46,8 +48,9 @@ record Report(long rows, int clients, List<String> serverJvmArguments, Measureme
     }
 
     private static void row(StringBuilder report, String label, Measurement measurement) {
-        line(report, ROW, label, measurement.seconds(), String.format(Locale.ROOT, "%,.0f", measurement.rowsPerSecond()),
-                measurement.megabytesPerSecond(), measurement.bytes() / 1e6);
+        line(report, ROW, label, measurement.seconds(),
+                String.format(Locale.ROOT, "%,.0f", measurement.rowsPerSecond()), measurement.megabytesPerSecond(),
+                measurement.bytes() / 1e6);
     }
 
     private static void memory(StringBuilder report, String label, ServerMemory memory) {

@@ -10,13 +10,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The server JVM's memory as {@code GET /bench/memory} reports it, in bytes (-1 where unknown).
+ * The server JVM's memory as {@code GET /bench/memory} reports it, in bytes (-1 where
+ * unknown).
  *
- * @param peakHeapUsed sum of the heap pools' peak usage since the last reset: an upper bound, as the pools need not
- * peak at the same moment
+ * @param peakHeapUsed sum of the heap pools' peak usage since the last reset: an upper
+ * bound, as the pools need not peak at the same moment
  * @param maxHeap the heap's limit ({@code -Xmx})
- * @param peakRss the process's peak resident set ({@code VmHWM}), heap plus everything off it (Netty's direct
- * buffers, metaspace, code cache, thread stacks)
+ * @param peakRss the process's peak resident set ({@code VmHWM}), heap plus everything
+ * off it (Netty's direct buffers, metaspace, code cache, thread stacks)
  * @param currentRss the process's resident set now ({@code VmRSS})
  * @param collectors the garbage collectors in use
  */
@@ -37,8 +38,9 @@ public record ServerMemory(long peakHeapUsed, long maxHeap, long peakRss, long c
     }
 
     /**
-     * Starts the peaks over: the heap pools' always, the peak resident set where the kernel allows ("5" to
-     * {@code /proc/self/clear_refs}, Linux 4.0+). Returns whether the resident set's peak was reset.
+     * Starts the peaks over: the heap pools' always, the peak resident set where the
+     * kernel allows ("5" to {@code /proc/self/clear_refs}, Linux 4.0+). Returns whether
+     * the resident set's peak was reset.
      */
     static boolean resetPeaks() {
         heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import dev.sluice.TestDatabase;
 
 /**
- * {@link BenchServer} in a JVM of its own, so its heap limit and resident set are the server's alone and not the
- * benchmark's. It runs on the benchmark's own classpath; its output goes to a log file.
+ * {@link BenchServer} in a JVM of its own, so its heap limit and resident set are the
+ * server's alone and not the benchmark's. It runs on the benchmark's own classpath; its
+ * output goes to a log file.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -44,9 +45,7 @@ final class ServerProcess implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServer.class.getName(),
                 "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.username(),
                 "--spring.r2dbc.password=" + database.password(), "--server.port=" + port));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // Also when the benchmark is interrupted (Ctrl-C) rather than failing.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         ServerProcess server = new ServerProcess(process, URI.create("http://localhost:" + port), log);

@@ -33,16 +33,20 @@ import org.postgresql.core.BaseConnection;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * How fast, and in how little memory, the server streams a large dataset as NDJSON, next to PostgreSQL writing the
- * same rows as JSON itself. A benchmark, not a test: {@code ./mvnw -Pbench verify} with {@code -Dbench.rows}
- * (5,000,000) and {@code -Dbench.clients} (8), and {@code -Dbench.server.jvmArgs} for the server JVM beyond
- * {@code -Xmx64m}.
+ * How fast, and in how little memory, the server streams a large dataset as NDJSON, next
+ * to PostgreSQL writing the same rows as JSON itself. A benchmark, not a test:
+ * {@code ./mvnw -Pbench verify} with {@code -Dbench.rows} (5,000,000) and
+ * {@code -Dbench.clients} (8), and {@code -Dbench.server.jvmArgs} for the server JVM
+ * beyond {@code -Xmx64m}.
  * <ol>
- * <li>PostgreSQL's own NDJSON, {@code COPY (SELECT row_to_json(t) ...) TO STDOUT}: the better of two runs</li>
- * <li>one client downloading every row from the server, which runs in a JVM of its own with a 64 MiB heap</li>
+ * <li>PostgreSQL's own NDJSON, {@code COPY (SELECT row_to_json(t) ...) TO STDOUT}: the
+ * better of two runs</li>
+ * <li>one client downloading every row from the server, which runs in a JVM of its own
+ * with a 64 MiB heap</li>
  * <li>{@code clients} clients downloading every row at the same time</li>
  * </ol>
- * The report goes to stdout and target/bench-report.txt, the server's log to target/bench-server.log.
+ * The report goes to stdout and target/bench-report.txt, the server's log to
+ * target/bench-server.log.
  */
 public final class StreamBenchmark {
 
@@ -89,7 +93,8 @@ public final class StreamBenchmark {
             ex.printStackTrace();
             System.exit(1);
         }
-        // The embedded PostgreSQL stops in a shutdown hook; exiting does not wait for stray non-daemon threads.
+        // The embedded PostgreSQL stops in a shutdown hook; exiting does not wait for
+        // stray non-daemon threads.
         System.exit(0);
     }
 
@@ -123,7 +128,10 @@ public final class StreamBenchmark {
         }
     }
 
-    /** PostgreSQL's NDJSON straight to a sink, through the same kind of socket the server reads from. */
+    /**
+     * PostgreSQL's NDJSON straight to a sink, through the same kind of socket the server
+     * reads from.
+     */
     private Measurement copy(TestDatabase database) throws SQLException, IOException {
         try (Connection connection = database.jdbc()) {
             CopyManager copyManager = new CopyManager(connection.unwrap(BaseConnection.class));
@@ -137,9 +145,10 @@ public final class StreamBenchmark {
     }
 
     /**
-     * {@code count} downloads started together, each on a thread of its own; the aggregate is their rows over the wall
-     * time. The first failure fails them all, and so does a stall: a server that stops sending without closing the
-     * connection would otherwise hang the benchmark, as the JDK client has no read timeout.
+     * {@code count} downloads started together, each on a thread of its own; the
+     * aggregate is their rows over the wall time. The first failure fails them all, and
+     * so does a stall: a server that stops sending without closing the connection would
+     * otherwise hang the benchmark, as the JDK client has no read timeout.
      */
     private Measurement downloads(URI uri, int count, List<Measurement> each) throws Exception {
         ExecutorService executor = Executors.newFixedThreadPool(count);
@@ -168,14 +177,17 @@ public final class StreamBenchmark {
                 return done;
             }
             if (this.received.get() == received) {
-                throw new IllegalStateException("The server sent nothing for " + STALL_TIMEOUT.toSeconds()
-                        + " s; see target/bench-server.log");
+                throw new IllegalStateException(
+                        "The server sent nothing for " + STALL_TIMEOUT.toSeconds() + " s; see target/bench-server.log");
             }
             received = this.received.get();
         }
     }
 
-    /** Every row through a real HTTP client; each line is a row. No Accept-Encoding, so no gzip. */
+    /**
+     * Every row through a real HTTP client; each line is a row. No Accept-Encoding, so no
+     * gzip.
+     */
     private Measurement download(URI uri) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri)
             .header("Accept", "application/x-ndjson")
@@ -258,7 +270,10 @@ public final class StreamBenchmark {
 
     }
 
-    /** Counts what COPY writes and keeps none of it (a FilterOutputStream would write byte by byte). */
+    /**
+     * Counts what COPY writes and keeps none of it (a FilterOutputStream would write byte
+     * by byte).
+     */
     private static final class CountingSink extends OutputStream {
 
         private long bytes;

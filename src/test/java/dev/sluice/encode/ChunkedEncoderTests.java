@@ -20,30 +20,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Chunking and the framing of each format, on rows made by hand (no database). */
 class ChunkedEncoderTests {
 
-    private static final List<Column> columns = List.of(
-            new Column("id", "bigint", "bigint", JsonKind.NUMBER, true),
+    private static final List<Column> columns = List.of(new Column("id", "bigint", "bigint", JsonKind.NUMBER, true),
             new Column("note", "text", "text", JsonKind.STRING, true));
 
     @Test
     void rowsGoOutInChunksOfAboutTheChunkSizeNotOnePerRow() {
         ChunkedEncoder encoder = ChunkedEncoder.of(Format.NDJSON, columns, 1024);
-        // Each line is {"id":N,"note":"xxxxxxxxxx"} plus a newline: about 30 bytes, so about 34 per chunk.
+        // Each line is {"id":N,"note":"xxxxxxxxxx"} plus a newline: about 30 bytes, so
+        // about 34 per chunk.
         Flux<DataBuffer> chunks = Flux.range(1, 1000)
             .map((i) -> encoder.row(row(Integer.toString(i), "xxxxxxxxxx")))
             .filter((chunk) -> chunk != ChunkedEncoder.NO_CHUNK)
             .concatWith(Mono.fromSupplier(encoder::finish));
-        StepVerifier.create(chunks.map(ChunkedEncoderTests::text).collectList())
-            .assertNext((texts) -> {
-                assertThat(texts).hasSizeBetween(25, 35);
-                assertThat(texts.subList(0, texts.size() - 1))
-                    .allSatisfy((text) -> {
-                        assertThat(text.length()).isBetween(1024, 1024 + 40);
-                        assertThat(text).endsWith("\n");
-                    });
-                String all = String.join("", texts);
-                assertThat(all.lines()).hasSize(1000).first().isEqualTo("{\"id\":1,\"note\":\"xxxxxxxxxx\"}");
-            })
-            .verifyComplete();
+        StepVerifier.create(chunks.map(ChunkedEncoderTests::text).collectList()).assertNext((texts) -> {
+            assertThat(texts).hasSizeBetween(25, 35);
+            assertThat(texts.subList(0, texts.size() - 1)).allSatisfy((text) -> {
+                assertThat(text.length()).isBetween(1024, 1024 + 40);
+                assertThat(text).endsWith("\n");
+            });
+            String all = String.join("", texts);
+            assertThat(all.lines()).hasSize(1000).first().isEqualTo("{\"id\":1,\"note\":\"xxxxxxxxxx\"}");
+        }).verifyComplete();
     }
 
     @Test
@@ -86,7 +83,8 @@ class ChunkedEncoderTests {
             @Override
             public <T> T get(int index, Class<T> type) {
                 String value = values[index];
-                return (value != null) ? type.cast(new TextForm(Unpooled.wrappedBuffer(value.getBytes(StandardCharsets.UTF_8))))
+                return (value != null)
+                        ? type.cast(new TextForm(Unpooled.wrappedBuffer(value.getBytes(StandardCharsets.UTF_8))))
                         : null;
             }
 

@@ -23,8 +23,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every value of every type in type_samples, as Sluice streams it, against what PostgreSQL itself writes for the same
- * row: {@code to_jsonb()} for NDJSON and JSON, byte for byte, and {@code COPY ... (FORMAT csv)} for CSV.
+ * Every value of every type in type_samples, as Sluice streams it, against what
+ * PostgreSQL itself writes for the same row: {@code to_jsonb()} for NDJSON and JSON, byte
+ * for byte, and {@code COPY ... (FORMAT csv)} for CSV.
  */
 @IntegrationTest
 class TypeFidelityIntegrationTests {
@@ -82,7 +83,8 @@ class TypeFidelityIntegrationTests {
             .getResponseBody();
     }
 
-    // Each expected object is built from to_jsonb(column)::text on the server's own connection pool, so the session
+    // Each expected object is built from to_jsonb(column)::text on the server's own
+    // connection pool, so the session
     // settings (time zone, styles) are the ones the stream used.
     private List<String> expectedObjects() {
         List<Column> columns = this.catalog.dataset("types").columns();

@@ -21,8 +21,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The database goes away and comes back (a proxy in between cuts every connection): requests get a 503 problem with
- * Retry-After while it is gone, and the server serves again once it is back, without a restart.
+ * The database goes away and comes back (a proxy in between cuts every connection):
+ * requests get a 503 problem with Retry-After while it is gone, and the server serves
+ * again once it is back, without a restart.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "spring.r2dbc.pool.max-acquire-time=3s", "spring.r2dbc.pool.max-create-connection-time=3s" })
@@ -78,8 +79,7 @@ class DatabaseOutageIntegrationTests {
             TestDatabase database = TestDatabase.shared();
             TestPropertyValues
                 .of("spring.r2dbc.url=" + database.r2dbcUrl("localhost", proxy.port()),
-                        "spring.r2dbc.username=" + database.username(),
-                        "spring.r2dbc.password=" + database.password())
+                        "spring.r2dbc.username=" + database.username(), "spring.r2dbc.password=" + database.password())
                 .applyTo(context);
         }
 

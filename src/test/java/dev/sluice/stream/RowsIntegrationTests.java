@@ -30,7 +30,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The rows endpoint's selection language, checked against the rows PostgreSQL returns for the equivalent SQL. */
+/**
+ * The rows endpoint's selection language, checked against the rows PostgreSQL returns for
+ * the equivalent SQL.
+ */
 @IntegrationTest
 class RowsIntegrationTests {
 
@@ -100,8 +103,7 @@ class RowsIntegrationTests {
         List<String> seen = new ArrayList<>();
         String after = null;
         while (true) {
-            String uri = "/v1/datasets/pairs/rows?limit=7"
-                    + ((after != null) ? "&after=" + after : "");
+            String uri = "/v1/datasets/pairs/rows?limit=7" + ((after != null) ? "&after=" + after : "");
             List<JsonNode> page = ndjson(uri);
             if (page.isEmpty()) {
                 break;
@@ -110,7 +112,8 @@ class RowsIntegrationTests {
                 seen.add(row.get("tenant").asString() + "/" + row.get("seq").asInt());
             }
             JsonNode last = page.get(page.size() - 1);
-            // The last key as a client would pass it: each value quoted, quotes and backslashes escaped.
+            // The last key as a client would pass it: each value quoted, quotes and
+            // backslashes escaped.
             after = quote(last.get("tenant").asString()) + "," + last.get("seq").asInt();
         }
         List<String> all = this.database.sql("SELECT tenant || '/' || seq FROM pairs ORDER BY tenant, seq")
@@ -132,7 +135,8 @@ class RowsIntegrationTests {
 
     @Test
     void filtersOnFixedLengthTypesCompareWholeValues() {
-        // char(n) and bit(n) values are cast to bpchar and bit varying lengths, not to char(1) and bit(1).
+        // char(n) and bit(n) values are cast to bpchar and bit varying lengths, not to
+        // char(1) and bit(1).
         assertThat(ids(ndjson("/v1/datasets/types/rows?select=id&c_char=eq.abcdef"))).containsExactly(3L);
         assertThat(ids(ndjson("/v1/datasets/types/rows?select=id&c_bit=eq.1010"))).containsExactly(2L);
         assertThat(ids(ndjson("/v1/datasets/types/rows?select=id&c_char=eq.a"))).containsExactly(4L);

@@ -30,8 +30,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * What happens when things go wrong mid-stream: clients that go away, a database backend that dies, a client that
- * stops reading. Streams read the 300,000-row big_events table (about 60 MB of NDJSON).
+ * What happens when things go wrong mid-stream: clients that go away, a database backend
+ * that dies, a client that stops reading. Streams read the 300,000-row big_events table
+ * (about 60 MB of NDJSON).
  */
 @IntegrationTest
 class StreamFailureIntegrationTests {
@@ -52,7 +53,8 @@ class StreamFailureIntegrationTests {
         Random random = new Random(42);
         for (int i = 0; i < 200; i++) {
             try (RawHttp download = RawHttp.get(this.port, BIG + "?kind=neq.none" + i)) {
-                // Cut at every stage: before the response, right after the headers, and mid-body.
+                // Cut at every stage: before the response, right after the headers, and
+                // mid-body.
                 switch (i % 4) {
                     case 0 -> {
                     }
@@ -68,8 +70,10 @@ class StreamFailureIntegrationTests {
             assertThat(next.readToEnd()).isTrue();
         }
         // ...no aborted query is still running...
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(runningBigQueries()).as(activity()).isZero());
-        // ...no connection is still lent out, and every pooled connection answers (issue 661 would hang one).
+        await().atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(runningBigQueries()).as(activity()).isZero());
+        // ...no connection is still lent out, and every pooled connection answers (issue
+        // 661 would hang one).
         ConnectionPool pool = (ConnectionPool) this.connectionFactory;
         PoolMetrics metrics = pool.getMetrics().orElseThrow();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics.acquiredSize()).isZero());
@@ -84,8 +88,10 @@ class StreamFailureIntegrationTests {
         assertThat(answers).hasSize(size).containsOnly(1);
     }
 
-    // Repeated: whether the driver learns of the dead backend on a read or on a write changes how the error
-    // travels, and a clean end after such an error once slipped through on one path and not the other.
+    // Repeated: whether the driver learns of the dead backend on a read or on a write
+    // changes how the error
+    // travels, and a clean end after such an error once slipped through on one path and
+    // not the other.
     @RepeatedTest(20)
     void backendTerminatedMidStreamTruncatesTheResponse(RepetitionInfo repetition) throws IOException {
         String filter = "amount=gte." + repetition.getCurrentRepetition() % 7;
@@ -132,13 +138,15 @@ class StreamFailureIntegrationTests {
         try (RawHttp download = RawHttp.get(this.port, BIG + "?order=id.desc")) {
             assertThat(download.status()).isEqualTo(200);
             long consumed = download.read(1_000_000);
-            // The client stops reading; whatever the server produces now piles up somewhere.
+            // The client stops reading; whatever the server produces now piles up
+            // somewhere.
             Thread.sleep(3000);
             long producedWhileStalled = download.produced();
             assertThat(producedWhileStalled - consumed)
                 .as("bytes the server ran ahead of a stalled reader (the whole result is about 60 MB)")
                 .isLessThan(8 * 1024 * 1024);
-            // And it resumes when the reader does: every row arrives, and the stream ends cleanly.
+            // And it resumes when the reader does: every row arrives, and the stream ends
+            // cleanly.
             assertThat(download.readToEnd()).isTrue();
             assertThat(download.produced()).isGreaterThan(50_000_000);
             assertThat(download.bodyBytes()).isEqualTo(download.produced());
@@ -155,8 +163,9 @@ class StreamFailureIntegrationTests {
     }
 
     private String activity() {
-        return this.database.sql("SELECT pid, state, wait_event, backend_start, query_start, state_change, query "
-                + "FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'")
+        return this.database
+            .sql("SELECT pid, state, wait_event, backend_start, query_start, state_change, query "
+                    + "FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'")
             .map((row) -> row.get(0) + " " + row.get(1) + " " + row.get(2) + " " + row.get(3) + " " + row.get(4) + " "
                     + row.get(5) + " " + row.get(6))
             .all()
