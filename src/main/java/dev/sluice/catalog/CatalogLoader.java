@@ -18,8 +18,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
  */
 final class CatalogLoader {
 
-    // Types created after initdb (extensions, CREATE TYPE) may have their own cast to
-    // json.
+    // Types created after initdb (extensions, CREATE TYPE) may have a cast to json.
     private static final long FIRST_NORMAL_OBJECT_ID = 16384;
 
     private static final String RELATION = """

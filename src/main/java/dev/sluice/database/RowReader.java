@@ -14,12 +14,12 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Statement;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 /**
  * Runs a query on a pooled connection and maps each row while the driver's buffers are
@@ -48,17 +48,21 @@ public class RowReader {
         return Flux.defer(() -> {
             Lease lease = new Lease();
             // The acquisition itself is never cancelled: a cancel that met the pool
-            // mid-hand-over could leave the
-            // connection with both the pool and this stream. Whatever arrives goes
-            // through the lease, which
-            // discards it if the stream was cancelled meanwhile.
+            // mid-hand-over could leave the connection with both the pool and this
+            // stream. Whatever arrives goes through the lease, which discards it if
+            // the stream was cancelled meanwhile.
             CompletableFuture<Boolean> attached = Mono.from(this.connectionFactory.create())
                 .toFuture()
                 .thenApply(lease::attach);
             return Mono.fromFuture(attached, true)
                 .flatMapMany((ok) -> ok ? check(lease.connection(), values)
                     .thenMany(select(lease.connection(), query, fetchSize, mapper)) : Flux.empty())
-                .concatWith(Mono.defer(lease::release).then(Mono.empty()))
+                // Every row is out: a failure to return the connection must not look
+                // like a failed stream (pool validation deals with a broken connection).
+                .concatWith(Mono.defer(lease::release).onErrorResume((error) -> {
+                    logger.warn("Could not return a connection to the pool", error);
+                    return Mono.empty();
+                }).then(Mono.empty()))
                 .doOnError((error) -> logger.debug("Stream failed", error))
                 .onErrorResume((error) -> lease.release()
                     .onErrorResume((closeError) -> Mono.empty())

@@ -73,8 +73,7 @@ public final class QueryParser {
                 throw new BadQueryException("select", "'select' names column '" + trimmed + "' twice.");
             }
         }
-        // Objects list their keys in the table's column order, whatever order select
-        // gives.
+        // Objects list their keys in table order, whatever order select gives.
         return dataset.columns().stream().filter((column) -> names.contains(column.name())).toList();
     }
 

@@ -279,8 +279,8 @@ class CatalogLoaderIntegrationTests {
         assertThat(CatalogLoader.kind(114, 'b', 'U', -1, 0)).isEqualTo(JsonKind.COMPUTED);
         // int4[]: a varlena array
         assertThat(CatalogLoader.kind(1007, 'b', 'A', -1, 23)).isEqualTo(JsonKind.COMPUTED);
-        // name and point have an element type but are fixed-length, not arrays to
-        // to_jsonb()
+        // name and point have an element type but are fixed-length: not arrays
+        // to to_jsonb()
         assertThat(CatalogLoader.kind(19, 'b', 'S', 64, 18)).isEqualTo(JsonKind.STRING);
         assertThat(CatalogLoader.kind(600, 'b', 'G', 16, 701)).isEqualTo(JsonKind.STRING);
         assertThat(CatalogLoader.kind(20000, 'c', 'C', -1, 0)).isEqualTo(JsonKind.COMPUTED);
