@@ -1,5 +1,6 @@
 package dev.sluice.database;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.r2dbc.postgresql.api.PostgresqlConnection;
@@ -22,6 +23,8 @@ import reactor.core.publisher.Mono;
 final class Lease {
 
     private static final Log logger = LogFactory.getLog(Lease.class);
+
+    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(5);
 
     private static final Object CANCELLED = new Object();
 
@@ -73,12 +76,17 @@ final class Lease {
         Connection physical = (connection instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner)
                 ? inner : connection;
         Mono<Void> cancel = (physical instanceof PostgresqlConnection postgres)
-                ? postgres.cancelRequest().onErrorResume((error) -> {
+                ? postgres.cancelRequest().timeout(GIVE_UP_AFTER).onErrorResume((error) -> {
                     logger.debug("Cancel request failed", error);
                     return Mono.empty();
                 }) : Mono.empty();
-        return cancel.then(Mono.from(physical.close()).onErrorResume((error) -> Mono.empty()))
-            .then(Mono.from(connection.close()).onErrorResume((error) -> Mono.empty()));
+        // Both at once: closing need not wait for the cancel (a backend waiting for the
+        // next page exits on the close alone), and neither may hang the other.
+        Mono<Void> close = Mono.from(physical.close()).timeout(GIVE_UP_AFTER).onErrorResume((error) -> {
+            logger.warn("Closing a cancelled stream's connection failed", error);
+            return Mono.empty();
+        });
+        return Mono.when(cancel, close).then(Mono.from(connection.close()).onErrorResume((error) -> Mono.empty()));
     }
 
 }
