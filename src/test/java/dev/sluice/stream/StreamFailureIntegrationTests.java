@@ -1,6 +1,7 @@
 package dev.sluice.stream;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -135,22 +136,30 @@ class StreamFailureIntegrationTests {
 
     @Test
     void aSlowReaderSlowsTheQueryInsteadOfFillingMemory() throws IOException, InterruptedException {
+        long heapBefore = usedHeapAfterGc();
         try (RawHttp download = RawHttp.get(this.port, BIG + "?order=id.desc")) {
             assertThat(download.status()).isEqualTo(200);
             long consumed = download.read(1_000_000);
-            // The client stops reading; whatever the server produces now piles up
-            // somewhere.
+            // The client stops reading; whatever the server produces now piles up.
             Thread.sleep(3000);
             long producedWhileStalled = download.produced();
             assertThat(producedWhileStalled - consumed)
                 .as("bytes the server ran ahead of a stalled reader (the whole result is about 60 MB)")
                 .isLessThan(8 * 1024 * 1024);
+            // Chunks are heap arrays: a server holding the result would show it here.
+            assertThat(usedHeapAfterGc() - heapBefore).as("heap grown while the reader stalls")
+                .isLessThan(16 * 1024 * 1024);
             // And it resumes when the reader does: every row arrives, and the stream ends
             // cleanly.
             assertThat(download.readToEnd()).isTrue();
             assertThat(download.produced()).isGreaterThan(50_000_000);
             assertThat(download.bodyBytes()).isEqualTo(download.produced());
         }
+    }
+
+    private static long usedHeapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private static boolean curlInstalled() {
