@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ValidationDepth;
 import io.r2dbc.spi.Wrapped;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -67,11 +68,12 @@ final class Lease {
     }
 
     // Cancelling on the server stops a query even while PostgreSQL is still computing its
-    // first page; closing the
-    // physical connection makes the pool drop it when the pooled handle is released, so
-    // no half-read result (see
-    // r2dbc-postgresql issue 661) and no late cancel request can reach a later user of
-    // the connection.
+    // first page. The connection is then closed, not pooled: no half-read result (see
+    // r2dbc-postgresql issue 661) and no late cancel request can reach a later user.
+    // Closing waits for the driver to finish draining the cancelled result (a round trip
+    // queues behind it): rows still arriving when the socket closes are never released by
+    // r2dbc-postgresql 1.1.1. Every step has a timeout, so a stuck connection still
+    // closes.
     private static Mono<Void> discard(Connection connection) {
         Connection physical = (connection instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner)
                 ? inner : connection;
@@ -80,13 +82,17 @@ final class Lease {
                     logger.debug("Cancel request failed", error);
                     return Mono.empty();
                 }) : Mono.empty();
-        // Both at once: closing need not wait for the cancel (a backend waiting for the
-        // next page exits on the close alone), and neither may hang the other.
+        Mono<Void> drained = Mono.from(physical.validate(ValidationDepth.REMOTE))
+            .timeout(GIVE_UP_AFTER)
+            .onErrorResume((error) -> Mono.just(false))
+            .then();
         Mono<Void> close = Mono.from(physical.close()).timeout(GIVE_UP_AFTER).onErrorResume((error) -> {
             logger.warn("Closing a cancelled stream's connection failed", error);
             return Mono.empty();
         });
-        return Mono.when(cancel, close).then(Mono.from(connection.close()).onErrorResume((error) -> Mono.empty()));
+        return Mono.when(cancel, drained)
+            .then(close)
+            .then(Mono.from(connection.close()).onErrorResume((error) -> Mono.empty()));
     }
 
 }
