@@ -28,10 +28,10 @@ public final class DatabaseErrors {
         if (error instanceof R2dbcException r2dbc && r2dbc.getSqlState() != null) {
             return bySqlState(r2dbc, r2dbc.getSqlState());
         }
+        // Refused or closed connections, and reactor-pool's acquire timeout (a
+        // TimeoutException).
         if (error instanceof R2dbcTransientException || error instanceof R2dbcNonTransientResourceException
-                || error instanceof TimeoutException || error instanceof IOException
-                || error.getClass().getName().contains("ConnectionClosed")
-                || error.getClass().getName().contains("PoolAcquire")) {
+                || error instanceof TimeoutException || error instanceof IOException) {
             return new DatabaseUnavailableException(
                     "The database cannot be reached or has no free connection: " + error.getMessage(), error);
         }
