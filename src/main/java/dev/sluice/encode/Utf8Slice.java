@@ -36,12 +36,6 @@ final class Utf8Slice implements SerializableString {
         return this.length;
     }
 
-    /** Replaces the content; the array must hold at least {@code length} bytes. */
-    void set(byte[] bytes, int length) {
-        this.bytes = bytes;
-        this.length = length;
-    }
-
     byte byteAt(int index) {
         return this.bytes[index];
     }

@@ -1,8 +1,10 @@
 package dev.sluice.stream;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import dev.sluice.encode.Format;
 
@@ -19,7 +21,9 @@ import org.springframework.web.ErrorResponseException;
  */
 final class Negotiation {
 
-    private static final String SUPPORTED = "application/x-ndjson, text/csv, application/json";
+    private static final String SUPPORTED = Arrays.stream(Format.values())
+        .map((format) -> format.mediaType().toString())
+        .collect(Collectors.joining(", "));
 
     private Negotiation() {
     }
