@@ -1,0 +1,34 @@
+package dev.sluice.storage;
+
+import java.io.IOException;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where export files go. Keys are relative ({@code <job id>/<file name>}). Every method
+ * may block: call them off the event loops.
+ */
+public interface Storage {
+
+    /** {@code local} or {@code s3}. */
+    String type();
+
+    /**
+     * Starts writing the file at {@code key}, or resumes an unfinished one from the state
+     * its last completed segment reported.
+     * @throws StaleUploadException if the resume state no longer matches what is stored
+     * (the caller then starts the file over)
+     */
+    FileUpload upload(String key, @Nullable UploadState resume) throws IOException;
+
+    /** Writes a small file in one go, visible only when complete. */
+    void put(String key, byte[] content) throws IOException;
+
+    /** Deletes files; a missing one is not an error. */
+    void delete(List<String> keys) throws IOException;
+
+    /** How a client gets the file. */
+    Download download(String key);
+
+}
