@@ -32,6 +32,19 @@ public final class ChunkedEncoder {
         this.chunkSize = chunkSize;
     }
 
+    /**
+     * An encoder that continues a stream whose first rows were encoded before (an export
+     * resumed after a crash): no CSV header, no opening bracket, and a JSON array's
+     * separator before its first row.
+     */
+    public static ChunkedEncoder resumed(Format format, List<Column> columns, int chunkSize) {
+        ChunkedEncoder encoder = of(format, columns, chunkSize);
+        encoder.start();
+        encoder.drain();
+        encoder.writer.continueAfterRows();
+        return encoder;
+    }
+
     public static ChunkedEncoder of(Format format, List<Column> columns, int chunkSize) {
         ChunkBuffer buffer = new ChunkBuffer(chunkSize + chunkSize / 4);
         RowWriter writer = switch (format) {

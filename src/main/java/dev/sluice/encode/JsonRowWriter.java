@@ -42,6 +42,8 @@ final class JsonRowWriter implements RowWriter {
 
     private byte[] scratch = new byte[64];
 
+    private boolean separatorPending;
+
     JsonRowWriter(List<Column> columns, boolean array, ChunkBuffer out) {
         this.out = out;
         this.generator = FACTORY.createGenerator(ObjectWriteContext.empty(), out);
@@ -60,8 +62,18 @@ final class JsonRowWriter implements RowWriter {
     }
 
     @Override
+    public void continueAfterRows() {
+        this.separatorPending = this.array;
+    }
+
+    @Override
     public void row(Readable row) {
         JsonGenerator generator = this.generator;
+        if (this.separatorPending) {
+            // The array's earlier elements were written by another generator.
+            generator.writeRaw(',');
+            this.separatorPending = false;
+        }
         generator.writeStartObject();
         for (int i = 0; i < this.names.length; i++) {
             generator.writeName(this.names[i]);

@@ -8,6 +8,13 @@ interface RowWriter {
     /** Whatever comes before the first row (a CSV header, a JSON array's bracket). */
     void start();
 
+    /**
+     * Called after {@link #start} when the rows follow rows written earlier by another
+     * writer (whatever start wrote has been discarded).
+     */
+    default void continueAfterRows() {
+    }
+
     /** One row; its values are read as the driver's text-format bytes. */
     void row(Readable row);
 

@@ -1,5 +1,7 @@
 package dev.sluice.query;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -10,6 +12,7 @@ import java.util.Set;
 import dev.sluice.catalog.Column;
 import dev.sluice.catalog.Dataset;
 
+import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 
 /**
@@ -27,6 +30,37 @@ public final class QueryParser {
     public static final Set<String> RESERVED = Set.of("select", "order", "limit", "after", "format");
 
     private QueryParser() {
+    }
+
+    /**
+     * Parses a query string ({@code select=id,kind&kind=eq.refund}) exactly as the rows
+     * endpoint receives it: percent-decoded, {@code +} as a space.
+     */
+    public static Selection parse(Dataset dataset, String queryString) {
+        return parse(dataset, parameters(queryString));
+    }
+
+    /** A query string's parameters, decoded as the rows endpoint decodes them. */
+    public static MultiValueMap<String, String> parameters(String queryString) {
+        MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
+        for (String pair : queryString.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = decode((equals < 0) ? pair : pair.substring(0, equals));
+            parameters.add(name, (equals < 0) ? null : decode(pair.substring(equals + 1)));
+        }
+        return parameters;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        }
+        catch (IllegalArgumentException ex) {
+            throw new BadQueryException("query", "The query string has a malformed %-escape in '" + text + "'.");
+        }
     }
 
     public static Selection parse(Dataset dataset, MultiValueMap<String, String> parameters) {

@@ -27,4 +27,35 @@ public record Selection(Dataset dataset, List<Column> columns, List<Filter> filt
         after = List.copyOf(after);
     }
 
+    /**
+     * Whether rows come in key order (either direction), so that a stream can be resumed
+     * after the last key it delivered.
+     */
+    public boolean keyOrdered() {
+        List<Column> key = this.dataset.key();
+        if (this.order.size() != key.size()) {
+            return false;
+        }
+        for (int i = 0; i < key.size(); i++) {
+            SortKey sortKey = this.order.get(i);
+            if (!sortKey.column().equals(key.get(i)) || !sortKey.nulls().isEmpty()
+                    || sortKey.descending() != this.order.get(0).descending()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The rest of this selection after {@code delivered} rows, the last of which had key
+     * {@code lastKey}: only for a {@link #keyOrdered()} selection.
+     */
+    public Selection resumed(List<String> lastKey, long delivered) {
+        if (!keyOrdered() || lastKey.size() != this.dataset.key().size()) {
+            throw new IllegalStateException("Only a key-ordered selection resumes after a key");
+        }
+        Long rest = (this.limit != null) ? Math.max(0, this.limit - delivered) : null;
+        return new Selection(this.dataset, this.columns, this.filters, this.order, rest, lastKey);
+    }
+
 }

@@ -26,6 +26,14 @@ public final class SqlBuilder {
      * only PostgreSQL can compute are then selected as {@code to_jsonb(column)}
      */
     public static SqlQuery rows(Selection selection, boolean jsonValues) {
+        return rows(selection, jsonValues, List.of());
+    }
+
+    /**
+     * The query for a selection's rows, with {@code trailing} columns selected as they
+     * are after the selection's own (an export job reads the key of the rows it writes).
+     */
+    public static SqlQuery rows(Selection selection, boolean jsonValues, List<Column> trailing) {
         List<Object> bindings = new ArrayList<>();
         StringBuilder sql = new StringBuilder("SELECT ");
         StringJoiner items = new StringJoiner(", ");
@@ -33,6 +41,7 @@ public final class SqlBuilder {
             items.add((jsonValues && column.jsonKind() == JsonKind.COMPUTED)
                     ? "pg_catalog.to_jsonb(" + column.identifier() + ")" : column.identifier());
         }
+        trailing.forEach((column) -> items.add(column.identifier()));
         sql.append(items).append(" FROM ").append(selection.dataset().relation());
         StringJoiner conditions = new StringJoiner(" AND ", " WHERE ", "").setEmptyValue("");
         for (Filter filter : selection.filters()) {
