@@ -143,3 +143,20 @@ INSERT INTO type_samples VALUES (
     '[3,3]', '(3,4)', 7,
     '{NULL}', '{NULL,NULL}', '{-infinity}', 'happy', ROW(1e-10, 'a,b'), 5
 );
+
+-- Few rows, many bytes: multipart uploads of several parts without a slow stream.
+CREATE TABLE wide_rows (
+    id integer PRIMARY KEY,
+    body text NOT NULL
+);
+INSERT INTO wide_rows
+SELECT g, repeat(md5(g::text), 64)
+FROM generate_series(1, 12000) g;
+
+-- Rows that take time to produce (10 ms each, as the portal is read): jobs that are
+-- still running when a test cancels or stops them.
+CREATE FUNCTION slowly(value bigint) RETURNS bigint
+    LANGUAGE sql VOLATILE
+    AS 'SELECT pg_sleep(0.01); SELECT value';
+CREATE VIEW slow_events AS
+SELECT id, kind, slowly(id) AS tick FROM events;

@@ -10,8 +10,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The package boundaries, checked rather than remembered: data flows one way, catalog →
- * query → database → encode → stream, and {@code web} (what every endpoint shares)
- * depends on none of them.
+ * query → database → encode → stream → export (which alone writes to storage), and
+ * {@code web} (what every endpoint shares) depends on none of them.
  */
 class ArchitectureTests {
 
@@ -32,20 +32,28 @@ class ArchitectureTests {
             .definedBy("dev.sluice.encode..")
             .layer("stream")
             .definedBy("dev.sluice.stream..")
+            .layer("export")
+            .definedBy("dev.sluice.export..")
+            .layer("storage")
+            .definedBy("dev.sluice.storage..")
             .layer("web")
             .definedBy("dev.sluice.web..")
-            .whereLayer("stream")
+            .whereLayer("export")
             .mayNotBeAccessedByAnyLayer()
+            .whereLayer("stream")
+            .mayOnlyBeAccessedByLayers("export")
             .whereLayer("encode")
-            .mayOnlyBeAccessedByLayers("stream")
+            .mayOnlyBeAccessedByLayers("stream", "export")
             .whereLayer("database")
-            .mayOnlyBeAccessedByLayers("encode", "stream")
+            .mayOnlyBeAccessedByLayers("encode", "stream", "export")
             .whereLayer("query")
-            .mayOnlyBeAccessedByLayers("database", "stream")
+            .mayOnlyBeAccessedByLayers("database", "stream", "export")
             .whereLayer("catalog")
-            .mayOnlyBeAccessedByLayers("query", "database", "encode", "stream")
+            .mayOnlyBeAccessedByLayers("query", "database", "encode", "stream", "export")
+            .whereLayer("storage")
+            .mayOnlyBeAccessedByLayers("export")
             .whereLayer("web")
-            .mayOnlyBeAccessedByLayers("stream", "catalog", "query", "database", "encode")
+            .mayOnlyBeAccessedByLayers("stream", "catalog", "query", "database", "encode", "export")
             .check(classes);
     }
 

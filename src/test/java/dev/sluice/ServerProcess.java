@@ -1,4 +1,4 @@
-package dev.sluice.bench;
+package dev.sluice;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,14 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.sluice.TestDatabase;
-
 /**
- * {@link BenchServer} in a JVM of its own, so its heap limit and resident set are the
- * server's alone and not the benchmark's. It runs on the benchmark's own classpath; its
- * output goes to a log file.
+ * The server in a JVM of its own, on the caller's classpath, against the test database:
+ * for a benchmark (its heap and resident set are the server's alone) and for tests that
+ * kill a server. Its output goes to a log file.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
@@ -35,16 +33,22 @@ final class ServerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the server and returns once {@code GET /v1/datasets} answers 200. */
-    static ServerProcess start(TestDatabase database, List<String> jvmArguments, Path log, HttpClient http)
-            throws IOException, InterruptedException {
+    /**
+     * Starts the server and returns once {@code GET /v1/datasets} answers 200.
+     * @param mainClass the application class to run
+     * @param arguments further application arguments, such as
+     * {@code --spring.profiles.active=test}
+     */
+    public static ServerProcess start(Class<?> mainClass, TestDatabase database, List<String> jvmArguments,
+            List<String> arguments, Path log, HttpClient http) throws IOException, InterruptedException {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArguments);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BenchServer.class.getName(),
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName(),
                 "--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.username(),
                 "--spring.r2dbc.password=" + database.password(), "--server.port=" + port));
+        command.addAll(arguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         // Also when the benchmark is interrupted (Ctrl-C) rather than failing.
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
@@ -59,7 +63,7 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return this.baseUri.resolve(path);
     }
 
@@ -88,6 +92,11 @@ final class ServerProcess implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** Kills the server as {@code kill -9} would: nothing runs on its way out. */
+    public void kill() throws InterruptedException {
+        this.process.destroyForcibly().waitFor();
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.sluice.DemoData;
+import dev.sluice.ServerProcess;
 import dev.sluice.TestDatabase;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
@@ -108,7 +109,7 @@ public final class StreamBenchmark {
         Measurement second = copy(database);
         Measurement copy = (first.nanos() <= second.nanos()) ? first : second;
         log("Starting the server (%s)", String.join(" ", this.serverJvmArguments));
-        try (ServerProcess server = ServerProcess.start(database, this.serverJvmArguments,
+        try (ServerProcess server = ServerProcess.start(BenchServer.class, database, this.serverJvmArguments, List.of(),
                 TARGET.resolve("bench-server.log"), this.http)) {
             URI rows = server.uri(ROWS);
             log("Warm-up download");

@@ -1,5 +1,7 @@
 package dev.sluice.database;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -10,8 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeZone the session TimeZone: timestamptz values are written in it
  * @param preparedStatementCacheSize prepared statements kept per connection (SQL text
  * varies with the selection)
+ * @param jdbcUrl the JDBC URL for the schema migration, when the one derived from the
+ * R2DBC settings does not fit (SSL options, for example)
  */
 @ConfigurationProperties("sluice.database")
 public record DatabaseProperties(@DefaultValue("UTC") String timeZone,
-        @DefaultValue("128") int preparedStatementCacheSize) {
+        @DefaultValue("128") int preparedStatementCacheSize, @Nullable String jdbcUrl) {
 }

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.sluice.query.BadQueryException;
 import dev.sluice.query.SqlBuilder;
@@ -33,6 +35,8 @@ import org.springframework.stereotype.Component;
 public class RowReader {
 
     private static final Log logger = LogFactory.getLog(RowReader.class);
+
+    private static final Pattern PLAN_ROWS = Pattern.compile("\"Plan Rows\":\\s*(\\d+)");
 
     private final ConnectionFactory connectionFactory;
 
@@ -71,13 +75,32 @@ public class RowReader {
         });
     }
 
+    /**
+     * Checks the values as {@link #read} does, then asks PostgreSQL's planner how many
+     * rows the query will return.
+     */
+    public Mono<Long> estimate(List<TypedValue> values, SqlQuery query) {
+        SqlQuery explain = new SqlQuery("EXPLAIN (FORMAT JSON) " + query.sql(), query.bindings());
+        return read(values, explain, 0, (row) -> String.valueOf(row.get(0, String.class))).collectList()
+            .map((lines) -> planRows(String.join("", lines)));
+    }
+
+    // The top plan node's estimate is the first "Plan Rows" of the JSON plan.
+    static long planRows(String plan) {
+        Matcher matcher = PLAN_ROWS.matcher(plan);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
     private static Throwable unwrap(Throwable error) {
         return (error instanceof CompletionException && error.getCause() != null) ? error.getCause() : error;
     }
 
     private static <T> Flux<T> select(Connection connection, SqlQuery query, int fetchSize,
             Function<Readable, T> mapper) {
-        Statement statement = bind(connection.createStatement(query.sql()), query.bindings()).fetchSize(fetchSize);
+        Statement statement = bind(connection.createStatement(query.sql()), query.bindings());
+        if (fetchSize > 0) {
+            statement.fetchSize(fetchSize);
+        }
         return Flux.from(statement.execute()).concatMap((result) -> result.map((row, metadata) -> mapper.apply(row)));
     }
 

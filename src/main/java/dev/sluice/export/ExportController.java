@@ -1,0 +1,297 @@
+package dev.sluice.export;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.sluice.catalog.Column;
+import dev.sluice.storage.Storage;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /v1/exports}: submit, poll, listen, list, cancel. */
+@RestController
+class ExportController {
+
+    private static final int MAX_PAGE = 100;
+
+    private final ExportPlanner planner;
+
+    private final ExportJobs jobs;
+
+    private final Storage storage;
+
+    private final JsonMapper json;
+
+    private final ExportProperties properties;
+
+    private final Expiry expiry;
+
+    ExportController(ExportPlanner planner, ExportJobs jobs, Storage storage, JsonMapper json,
+            ExportProperties properties, Expiry expiry) {
+        this.planner = planner;
+        this.jobs = jobs;
+        this.storage = storage;
+        this.json = json;
+        this.properties = properties;
+        this.expiry = expiry;
+    }
+
+    @PostMapping("/v1/exports")
+    Mono<ResponseEntity<ExportView>> submit(@RequestBody ExportRequest request,
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
+            ServerHttpRequest http) {
+        if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 255)) {
+            throw new BadExportException("/", "An Idempotency-Key is 1 to 255 characters long.");
+        }
+        String canonical = canonical(request);
+        Mono<ExportView> existing = (idempotencyKey != null) ? replay(idempotencyKey, canonical, http) : Mono.empty();
+        return existing.map((view) -> accepted(view, true))
+            .switchIfEmpty(Mono.defer(() -> this.planner.plan(request)
+                .flatMap((plan) -> insert(plan, idempotencyKey, canonical, http))
+                .map((view) -> accepted(view, false))));
+    }
+
+    private Mono<ExportView> insert(ExportPlan plan, @Nullable String idempotencyKey, String canonical,
+            ServerHttpRequest http) {
+        UUID id = UUID.randomUUID();
+        return this.jobs
+            .insert(id, idempotencyKey, canonical, plan.format().parameter(), plan.compression().parameter(),
+                    this.storage.type(), partsJson(plan))
+            .flatMap((inserted) -> inserted ? view(id, http)
+                    // Another submission with the same key won the race.
+                    : replay(String.valueOf(idempotencyKey), canonical, http));
+    }
+
+    private Mono<ExportView> replay(String idempotencyKey, String canonical, ServerHttpRequest http) {
+        return this.jobs.idByIdempotencyKey(idempotencyKey).flatMap(this.jobs::find).map((job) -> {
+            if (!this.json.readTree(job.request()).equals(this.json.readTree(canonical))) {
+                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
+                        "Idempotency-Key '" + idempotencyKey + "' was used for export " + job.id()
+                                + " with a different request. Use a new key for a new export.");
+                problem.setTitle("Idempotency-Key reused");
+                throw new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
+            }
+            return ExportView.of(job, base(http));
+        });
+    }
+
+    private ResponseEntity<ExportView> accepted(ExportView view, boolean replayed) {
+        ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
+            .location(URI.create("/v1/exports/" + view.id()))
+            .headers(retryAfter(view));
+        if (replayed) {
+            response.header("Idempotent-Replayed", "true");
+        }
+        return response.body(view);
+    }
+
+    @GetMapping("/v1/exports/{id}")
+    Mono<ResponseEntity<ExportView>> status(@PathVariable String id, ServerHttpRequest http) {
+        return view(parse(id), http).map((view) -> ResponseEntity.ok().headers(retryAfter(view)).body(view));
+    }
+
+    @GetMapping(path = "/v1/exports/{id}/events", produces = "text/event-stream")
+    Flux<ServerSentEvent<ExportView>> events(@PathVariable String id, ServerHttpRequest http) {
+        UUID uuid = parse(id);
+        return view(uuid, http).flatMapMany((first) -> Flux.interval(Duration.ofSeconds(1))
+            .onBackpressureDrop()
+            .concatMap((tick) -> view(uuid, http), 1)
+            .startWith(first)
+            .distinctUntilChanged((view) -> List.of(view.state(), view.progress(), view.cancelRequested()))
+            .takeUntil((view) -> !view.open())
+            .map((view) -> ServerSentEvent.builder(view)
+                .event(view.open() ? "progress" : view.state())
+                .id(Long.toString(view.progress().rows()))
+                .build()));
+    }
+
+    @GetMapping("/v1/exports")
+    Mono<Map<String, Object>> list(@RequestParam(required = false) @Nullable String state,
+            @RequestParam(required = false) @Nullable String dataset,
+            @RequestParam(required = false) @Nullable String limit,
+            @RequestParam(required = false) @Nullable String before, ServerHttpRequest http) {
+        if (state != null && !ExportJob.STATES.contains(state)) {
+            throw badParameter("state",
+                    "'state' is one of " + String.join(", ", ExportJob.STATES) + "; got '" + state + "'.");
+        }
+        int size = pageSize(limit);
+        Cursor cursor = (before != null) ? Cursor.parse(before) : null;
+        URI base = base(http);
+        return this.jobs
+            .list(state, dataset, (cursor != null) ? cursor.createdAt() : null, (cursor != null) ? cursor.id() : null,
+                    size + 1)
+            .map((job) -> ExportView.of(job, base))
+            .collectList()
+            .map((views) -> {
+                Map<String, Object> page = new LinkedHashMap<>();
+                page.put("exports", views.subList(0, Math.min(size, views.size())));
+                if (views.size() > size) {
+                    ExportView last = views.get(size - 1);
+                    page.put("next", next(http, new Cursor(last.createdAt(), last.id()).text()));
+                }
+                return page;
+            });
+    }
+
+    @DeleteMapping("/v1/exports/{id}")
+    Mono<ResponseEntity<ExportView>> delete(@PathVariable String id, ServerHttpRequest http) {
+        UUID uuid = parse(id);
+        return this.jobs.find(uuid)
+            .switchIfEmpty(Mono.error(() -> notFound(id)))
+            .flatMap((job) -> job.open() ? this.jobs.requestCancel(uuid).then()
+                    : this.jobs.expireNow(uuid).then(this.expiry.sweepNow()).then())
+            .then(view(uuid, http))
+            .map((view) -> (view.open() ? ResponseEntity.accepted() : ResponseEntity.ok()).body(view));
+    }
+
+    private Mono<ExportView> view(UUID id, ServerHttpRequest http) {
+        return this.jobs.find(id)
+            .switchIfEmpty(Mono.error(() -> notFound(id.toString())))
+            .map((job) -> ExportView.of(job, base(http)));
+    }
+
+    // Pollers back off by themselves: a tenth of the job's age, between 1 s and the cap.
+    private HttpHeaders retryAfter(ExportView view) {
+        HttpHeaders headers = new HttpHeaders();
+        if (view.open()) {
+            long age = Duration.between(view.createdAt(), Instant.now()).toSeconds();
+            long delay = Math.max(1, Math.min(age / 10, this.properties.retryAfterCap().toSeconds()));
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(delay));
+        }
+        return headers;
+    }
+
+    private String canonical(ExportRequest request) {
+        List<Map<String, String>> parts = new ArrayList<>();
+        if (request.parts() != null) {
+            for (ExportRequest.Part part : request.parts()) {
+                Map<String, String> item = new LinkedHashMap<>();
+                item.put("dataset", (part != null) ? part.dataset() : null);
+                item.put("query", (part != null && part.query() != null) ? part.query() : "");
+                parts.add(item);
+            }
+        }
+        Map<String, Object> canonical = new LinkedHashMap<>();
+        canonical.put("parts", parts);
+        canonical.put("format", (request.format() != null) ? request.format() : "ndjson");
+        canonical.put("compression", (request.compression() != null) ? request.compression() : "none");
+        return this.json.writeValueAsString(canonical);
+    }
+
+    private String partsJson(ExportPlan plan) {
+        List<Map<String, Object>> parts = new ArrayList<>();
+        for (int i = 0; i < plan.parts().size(); i++) {
+            ExportPlan.Part part = plan.parts().get(i);
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("index", i);
+            item.put("dataset", part.dataset());
+            item.put("query", part.query());
+            item.put("file_name", part.fileName());
+            item.put("columns",
+                    part.selection()
+                        .columns()
+                        .stream()
+                        .map((Column column) -> new Manifest.Column(column.name(), column.type()))
+                        .toList());
+            item.put("estimated_rows", part.estimatedRows());
+            parts.add(item);
+        }
+        return this.json.writeValueAsString(parts);
+    }
+
+    private static int pageSize(@Nullable String limit) {
+        if (limit == null) {
+            return 20;
+        }
+        try {
+            int size = Integer.parseInt(limit);
+            if (size >= 1 && size <= MAX_PAGE) {
+                return size;
+            }
+        }
+        catch (NumberFormatException ex) {
+            // reported below
+        }
+        throw badParameter("limit", "'limit' is a whole number from 1 to " + MAX_PAGE + "; got '" + limit + "'.");
+    }
+
+    static URI base(ServerHttpRequest http) {
+        URI uri = http.getURI();
+        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + "/");
+    }
+
+    private static String next(ServerHttpRequest http, String cursor) {
+        StringBuilder next = new StringBuilder("/v1/exports?");
+        http.getQueryParams().forEach((name, values) -> {
+            if (!name.equals("before")) {
+                values.forEach((value) -> next.append(name).append('=').append(value).append('&'));
+            }
+        });
+        return base(http).resolve(next.append("before=").append(cursor).toString()).toString();
+    }
+
+    static UUID parse(String id) {
+        try {
+            return UUID.fromString(id);
+        }
+        catch (IllegalArgumentException ex) {
+            throw notFound(id);
+        }
+    }
+
+    static ExportNotFoundException notFound(String id) {
+        return new ExportNotFoundException("No export with id '" + id + "'.");
+    }
+
+    private static ErrorResponseException badParameter(String parameter, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setTitle("Invalid query");
+        problem.setProperty("parameter", parameter);
+        return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
+    }
+
+    /** Where a page of the history continues: after this job, newest first. */
+    record Cursor(Instant createdAt, UUID id) {
+
+        String text() {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString((this.createdAt + "|" + this.id).getBytes());
+        }
+
+        static Cursor parse(String text) {
+            try {
+                String[] fields = new String(Base64.getUrlDecoder().decode(text)).split("\\|");
+                return new Cursor(Instant.parse(fields[0]), UUID.fromString(fields[1]));
+            }
+            catch (RuntimeException ex) {
+                throw badParameter("before", "'before' takes the cursor from a page's 'next' link.");
+            }
+        }
+
+    }
+
+}

@@ -1,0 +1,52 @@
+package dev.sluice.export;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/** An export job's row and its parts' rows, as stored. */
+record ExportJob(UUID id, String state, String format, String compression, String storage, Instant createdAt,
+        @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Instant expiresAt, int attempt,
+        boolean cancelRequested, @Nullable String error, String request, List<Part> parts) {
+
+    static final List<String> STATES = List.of("queued", "running", "succeeded", "failed", "cancelled", "expired");
+
+    ExportJob {
+        parts = List.copyOf(parts);
+    }
+
+    ExportJob withParts(List<Part> parts) {
+        return new ExportJob(this.id, this.state, this.format, this.compression, this.storage, this.createdAt,
+                this.startedAt, this.finishedAt, this.expiresAt, this.attempt, this.cancelRequested, this.error,
+                this.request, parts);
+    }
+
+    boolean open() {
+        return this.state.equals("queued") || this.state.equals("running");
+    }
+
+    /** The storage keys of the export's files, manifest included. */
+    List<String> keys() {
+        List<String> keys = new ArrayList<>(this.parts.stream().map((part) -> key(part.fileName())).toList());
+        keys.add(key(Manifest.NAME));
+        return keys;
+    }
+
+    String key(String fileName) {
+        return this.id + "/" + fileName;
+    }
+
+    /**
+     * A part's row.
+     *
+     * @param columns the file's columns as {@code [{"name": ..., "type": ...}]} JSON
+     * @param checkpoint the last durable checkpoint's JSON, or null
+     */
+    record Part(int index, String dataset, String query, String fileName, String columns, @Nullable Long estimatedRows,
+            long rows, long bytes, boolean done, @Nullable String sha256, @Nullable String checkpoint) {
+    }
+
+}

@@ -1,0 +1,324 @@
+package dev.sluice.export;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import dev.sluice.database.SchemaMigration;
+import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The job table. Every statement a worker runs for a job it holds is fenced by the job's
+ * {@code attempt}: a replica that lost its lease (another claimed the job) changes
+ * nothing.
+ */
+@Component
+class ExportJobs {
+
+    private static final String JOB_COLUMNS = "id, state, format, compression, storage, created_at, started_at,"
+            + " finished_at, expires_at, attempt, cancel_requested, error, request::text AS request";
+
+    private final DatabaseClient client;
+
+    ExportJobs(DatabaseClient client, SchemaMigration migrated) {
+        this.client = client;
+    }
+
+    /**
+     * Inserts a job and its parts in one statement.
+     * @return true, or false if the idempotency key is taken
+     */
+    Mono<Boolean> insert(UUID id, @Nullable String idempotencyKey, String request, String format, String compression,
+            String storage, String parts) {
+        String sql = """
+                WITH job AS (
+                    INSERT INTO sluice_export (id, idempotency_key, request, format, compression, storage, state)
+                    VALUES (:id, :key, CAST(:request AS jsonb), :format, :compression, :storage, 'queued')
+                    ON CONFLICT (idempotency_key) DO NOTHING
+                    RETURNING id),
+                parts AS (
+                    INSERT INTO sluice_export_part (export_id, index, dataset, query, file_name, columns, estimated_rows)
+                    SELECT job.id, p.index, p.dataset, p.query, p.file_name, p.columns, p.estimated_rows
+                    FROM job, jsonb_to_recordset(CAST(:parts AS jsonb))
+                        AS p(index integer, dataset text, query text, file_name text, columns jsonb, estimated_rows bigint))
+                SELECT count(*) AS inserted FROM job""";
+        DatabaseClient.GenericExecuteSpec spec = this.client.sql(sql)
+            .bind("id", id)
+            .bind("request", request)
+            .bind("format", format)
+            .bind("compression", compression)
+            .bind("storage", storage)
+            .bind("parts", parts);
+        spec = (idempotencyKey != null) ? spec.bind("key", idempotencyKey) : spec.bindNull("key", String.class);
+        return spec.map((row) -> row.get("inserted", Long.class)).one().map((count) -> count == 1);
+    }
+
+    Mono<UUID> idByIdempotencyKey(String key) {
+        return this.client.sql("SELECT id FROM sluice_export WHERE idempotency_key = :key")
+            .bind("key", key)
+            .map((row) -> row.get("id", UUID.class))
+            .one();
+    }
+
+    Mono<ExportJob> find(UUID id) {
+        return this.client.sql("SELECT " + JOB_COLUMNS + " FROM sluice_export WHERE id = :id")
+            .bind("id", id)
+            .map(ExportJobs::job)
+            .one()
+            .flatMap(this::withParts);
+    }
+
+    /**
+     * A page of the history, newest first.
+     * @param before the {@code created_at, id} to continue after, or null for the newest
+     */
+    Flux<ExportJob> list(@Nullable String state, @Nullable String dataset, @Nullable Instant beforeTime,
+            @Nullable UUID beforeId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + JOB_COLUMNS + " FROM sluice_export e WHERE TRUE");
+        if (state != null) {
+            sql.append(" AND state = :state");
+        }
+        if (dataset != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM sluice_export_part p WHERE p.export_id = e.id"
+                    + " AND p.dataset = :dataset)");
+        }
+        if (beforeTime != null && beforeId != null) {
+            sql.append(" AND (created_at, id) < (:beforeTime, :beforeId)");
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        DatabaseClient.GenericExecuteSpec spec = this.client.sql(sql.toString()).bind("limit", limit);
+        if (state != null) {
+            spec = spec.bind("state", state);
+        }
+        if (dataset != null) {
+            spec = spec.bind("dataset", dataset);
+        }
+        if (beforeTime != null && beforeId != null) {
+            spec = spec.bind("beforeTime", OffsetDateTime.ofInstant(beforeTime, java.time.ZoneOffset.UTC))
+                .bind("beforeId", beforeId);
+        }
+        return spec.map(ExportJobs::job).all().concatMap(this::withParts);
+    }
+
+    /**
+     * Claims the oldest job that is queued (and due) or whose lease ran out, for this
+     * replica; empty when there is none.
+     */
+    Mono<ExportJob> claim(String worker, String storage, Duration lease) {
+        String sql = """
+                UPDATE sluice_export e
+                SET state = 'running', worker = :worker, attempt = e.attempt + 1,
+                    lease_until = now() + make_interval(secs => :lease), started_at = coalesce(e.started_at, now())
+                FROM (SELECT id FROM sluice_export
+                      WHERE storage = :storage
+                        AND ((state = 'queued' AND not_before <= now()) OR (state = 'running' AND lease_until < now()))
+                      ORDER BY created_at
+                      LIMIT 1
+                      FOR UPDATE SKIP LOCKED) claimed
+                WHERE e.id = claimed.id
+                RETURNING e.id""";
+        return this.client.sql(sql)
+            .bind("worker", worker)
+            .bind("storage", storage)
+            .bind("lease", seconds(lease))
+            .map((row) -> row.get("id", UUID.class))
+            .one()
+            .flatMap(this::find);
+    }
+
+    /**
+     * Renews the lease and saves a part's progress (and its latest checkpoint, when
+     * given).
+     * @return whether a cancel was requested; empty if the job is no longer this
+     * attempt's
+     */
+    Mono<Boolean> heartbeat(UUID id, int attempt, Duration lease, int part, long rows, long bytes,
+            @Nullable String checkpoint) {
+        String sql = """
+                WITH job AS (
+                    UPDATE sluice_export SET lease_until = now() + make_interval(secs => :lease)
+                    WHERE id = :id AND attempt = :attempt AND state = 'running'
+                    RETURNING cancel_requested),
+                part AS (
+                    UPDATE sluice_export_part
+                    SET rows = :rows, bytes = :bytes, checkpoint = coalesce(CAST(:checkpoint AS jsonb), checkpoint)
+                    WHERE export_id = :id AND index = :part AND NOT done AND EXISTS (SELECT 1 FROM job))
+                SELECT cancel_requested FROM job""";
+        DatabaseClient.GenericExecuteSpec spec = this.client.sql(sql)
+            .bind("id", id)
+            .bind("attempt", attempt)
+            .bind("lease", seconds(lease))
+            .bind("part", part)
+            .bind("rows", rows)
+            .bind("bytes", bytes);
+        spec = (checkpoint != null) ? spec.bind("checkpoint", checkpoint) : spec.bindNull("checkpoint", String.class);
+        return spec.map((row) -> row.get("cancel_requested", Boolean.class)).one();
+    }
+
+    /** Starts a part over: its checkpoint no longer matches what is stored. */
+    Mono<Boolean> restartPart(UUID id, int attempt, int part) {
+        return fenced("UPDATE sluice_export_part SET rows = 0, bytes = 0, checkpoint = NULL"
+                + " WHERE export_id = :id AND index = :part AND " + HELD, id, attempt, part);
+    }
+
+    Mono<Boolean> finishPart(UUID id, int attempt, int part, long rows, long bytes, String sha256) {
+        return this.client
+            .sql("UPDATE sluice_export_part SET done = TRUE, rows = :rows, bytes = :bytes, sha256 = :sha256,"
+                    + " checkpoint = NULL WHERE export_id = :id AND index = :part AND " + HELD)
+            .bind("id", id)
+            .bind("attempt", attempt)
+            .bind("part", part)
+            .bind("rows", rows)
+            .bind("bytes", bytes)
+            .bind("sha256", sha256)
+            .fetch()
+            .rowsUpdated()
+            .map((count) -> count == 1);
+    }
+
+    Mono<Boolean> succeed(UUID id, int attempt, Duration retention) {
+        return end(id, attempt, "succeeded", null, retention);
+    }
+
+    Mono<Boolean> fail(UUID id, int attempt, String error, Duration retention) {
+        return end(id, attempt, "failed", error, retention);
+    }
+
+    Mono<Boolean> cancelled(UUID id, int attempt, Duration retention) {
+        return end(id, attempt, "cancelled", null, retention);
+    }
+
+    private Mono<Boolean> end(UUID id, int attempt, String state, @Nullable String error, Duration retention) {
+        DatabaseClient.GenericExecuteSpec spec = this.client
+            .sql("UPDATE sluice_export SET state = :state, error = :error, finished_at = now(), lease_until = NULL,"
+                    + " expires_at = now() + make_interval(secs => :retention)"
+                    + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
+            .bind("id", id)
+            .bind("attempt", attempt)
+            .bind("state", state)
+            .bind("retention", seconds(retention));
+        spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
+        return spec.fetch().rowsUpdated().map((count) -> count == 1);
+    }
+
+    /**
+     * Hands a running job back to the queue (the server is stopping, or a passing
+     * failure), to continue from its checkpoints after {@code delay}.
+     */
+    Mono<Boolean> requeue(UUID id, int attempt, Duration delay, @Nullable String error) {
+        DatabaseClient.GenericExecuteSpec spec = this.client
+            .sql("UPDATE sluice_export SET state = 'queued', worker = NULL, lease_until = NULL, error = :error,"
+                    + " not_before = now() + make_interval(secs => :delay)"
+                    + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
+            .bind("id", id)
+            .bind("attempt", attempt)
+            .bind("delay", seconds(delay));
+        spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
+        return spec.fetch().rowsUpdated().map((count) -> count == 1);
+    }
+
+    /**
+     * Cancels a queued job at once, or asks the worker of a running one to stop.
+     * @return the job's state after the request, empty if it was not open
+     */
+    Mono<String> requestCancel(UUID id) {
+        return this.client.sql("""
+                UPDATE sluice_export
+                SET state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
+                    finished_at = CASE WHEN state = 'queued' THEN now() ELSE finished_at END,
+                    expires_at = CASE WHEN state = 'queued' THEN now() ELSE expires_at END,
+                    cancel_requested = TRUE
+                WHERE id = :id AND state IN ('queued', 'running')
+                RETURNING state""").bind("id", id).map((row) -> row.get("state", String.class)).one();
+    }
+
+    /** Makes a finished export expire now (its files are deleted by the next sweep). */
+    Mono<Boolean> expireNow(UUID id) {
+        return this.client
+            .sql("UPDATE sluice_export SET expires_at = now()"
+                    + " WHERE id = :id AND state IN ('succeeded', 'failed', 'cancelled')")
+            .bind("id", id)
+            .fetch()
+            .rowsUpdated()
+            .map((count) -> count == 1);
+    }
+
+    /** Finished exports whose time is up, locked until {@link #markExpired} commits. */
+    Flux<ExportJob> lockExpired(String storage, int limit) {
+        return this.client
+            .sql("SELECT " + JOB_COLUMNS + " FROM sluice_export WHERE state IN ('succeeded', 'failed', 'cancelled')"
+                    + " AND storage = :storage AND expires_at <= now()"
+                    + " ORDER BY expires_at LIMIT :limit FOR UPDATE SKIP LOCKED")
+            .bind("storage", storage)
+            .bind("limit", limit)
+            .map(ExportJobs::job)
+            .all()
+            .concatMap(this::withParts);
+    }
+
+    Mono<Void> markExpired(UUID id) {
+        return this.client.sql("UPDATE sluice_export SET state = 'expired' WHERE id = :id")
+            .bind("id", id)
+            .fetch()
+            .rowsUpdated()
+            .then();
+    }
+
+    private static final String HELD = "EXISTS (SELECT 1 FROM sluice_export"
+            + " WHERE id = :id AND attempt = :attempt AND state = 'running')";
+
+    private Mono<Boolean> fenced(String sql, UUID id, int attempt, int part) {
+        return this.client.sql(sql)
+            .bind("id", id)
+            .bind("attempt", attempt)
+            .bind("part", part)
+            .fetch()
+            .rowsUpdated()
+            .map((count) -> count == 1);
+    }
+
+    private Mono<ExportJob> withParts(ExportJob job) {
+        return this.client
+            .sql("SELECT index, dataset, query, file_name, columns::text AS columns, estimated_rows, rows, bytes,"
+                    + " done, sha256, checkpoint::text AS checkpoint FROM sluice_export_part"
+                    + " WHERE export_id = :id ORDER BY index")
+            .bind("id", job.id())
+            .map(ExportJobs::part)
+            .all()
+            .collectList()
+            .map(job::withParts);
+    }
+
+    private static ExportJob job(Readable row) {
+        return new ExportJob(row.get("id", UUID.class), row.get("state", String.class), row.get("format", String.class),
+                row.get("compression", String.class), row.get("storage", String.class), instant(row, "created_at"),
+                instant(row, "started_at"), instant(row, "finished_at"), instant(row, "expires_at"),
+                row.get("attempt", Integer.class), row.get("cancel_requested", Boolean.class),
+                row.get("error", String.class), row.get("request", String.class), List.of());
+    }
+
+    private static ExportJob.Part part(Readable row) {
+        return new ExportJob.Part(row.get("index", Integer.class), row.get("dataset", String.class),
+                row.get("query", String.class), row.get("file_name", String.class), row.get("columns", String.class),
+                row.get("estimated_rows", Long.class), row.get("rows", Long.class), row.get("bytes", Long.class),
+                row.get("done", Boolean.class), row.get("sha256", String.class), row.get("checkpoint", String.class));
+    }
+
+    private static @Nullable Instant instant(Readable row, String name) {
+        OffsetDateTime time = row.get(name, OffsetDateTime.class);
+        return (time != null) ? time.toInstant() : null;
+    }
+
+    static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+
+}

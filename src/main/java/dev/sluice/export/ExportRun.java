@@ -1,0 +1,381 @@
+package dev.sluice.export;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import dev.sluice.catalog.Dataset;
+import dev.sluice.catalog.DatasetNotFoundException;
+import dev.sluice.database.DatabaseUnavailableException;
+import dev.sluice.encode.Format;
+import dev.sluice.query.BadQueryException;
+import dev.sluice.query.QueryParser;
+import dev.sluice.query.Selection;
+import dev.sluice.storage.FileUpload;
+import dev.sluice.storage.StaleUploadException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import tools.jackson.core.type.TypeReference;
+
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * One attempt at a claimed job, on a job thread of its own (it blocks): the parts in
+ * order, each continued from its checkpoint, then the manifest. A heartbeat renews the
+ * lease, saves progress and notices a cancel or a lost lease; the run then stops within
+ * one chunk.
+ */
+final class ExportRun {
+
+    private static final Log logger = LogFactory.getLog(ExportRun.class);
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /** Why a run stops before its end. */
+    enum Stop {
+
+        /** A client cancelled: discard everything. */
+        CANCEL,
+        /** Another replica holds the job now: touch nothing. */
+        LEASE_LOST,
+        /** This replica is stopping: keep the checkpoints, hand the job back. */
+        SHUTDOWN
+
+    }
+
+    private final ExportJob job;
+
+    private final ExportRunner runner;
+
+    private final PartProgress progress;
+
+    private final Sinks.One<Stop> stopSignal = Sinks.one();
+
+    private volatile @Nullable Stop stop;
+
+    private volatile long renewedAt = System.nanoTime();
+
+    ExportRun(ExportJob job, ExportRunner runner) {
+        this.job = job;
+        this.runner = runner;
+        this.progress = new PartProgress(runner.json);
+    }
+
+    ExportJob job() {
+        return this.job;
+    }
+
+    /** Asks the run to stop; it does within one chunk. */
+    void stop(Stop reason) {
+        if (this.stop == null) {
+            this.stop = reason;
+            this.stopSignal.tryEmitValue(reason);
+        }
+    }
+
+    void run() {
+        Disposable heartbeat = Flux.interval(this.runner.properties.heartbeat())
+            .onBackpressureDrop()
+            .concatMap((tick) -> beat(), 1)
+            .subscribe();
+        try {
+            if (this.job.cancelRequested()) {
+                stop(Stop.CANCEL);
+            }
+            for (ExportJob.Part part : this.job.parts()) {
+                if (this.stop != null) {
+                    break;
+                }
+                if (!part.done()) {
+                    runPart(part);
+                }
+            }
+            this.progress.idle();
+            if (this.stop == null) {
+                writeManifest();
+            }
+            heartbeat.dispose();
+            finish();
+        }
+        catch (Throwable ex) {
+            heartbeat.dispose();
+            failed(ex);
+        }
+    }
+
+    private void finish() {
+        Stop reason = this.stop;
+        ExportProperties properties = this.runner.properties;
+        if (reason == null) {
+            if (!block(this.runner.jobs.succeed(this.job.id(), this.job.attempt(), properties.retention()))) {
+                logger.info("Export " + this.job.id() + " finished, but another replica holds it now");
+            }
+            return;
+        }
+        switch (reason) {
+            case CANCEL -> {
+                deleteFiles();
+                block(this.runner.jobs.cancelled(this.job.id(), this.job.attempt(), properties.retention()));
+            }
+            case SHUTDOWN -> {
+                saveProgress();
+                block(this.runner.jobs.requeue(this.job.id(), this.job.attempt(), Duration.ZERO, null));
+            }
+            case LEASE_LOST -> logger.warn("Export " + this.job.id() + " lost its lease; another replica continues it");
+        }
+    }
+
+    private void failed(Throwable error) {
+        String message = describe(error);
+        if (this.stop == Stop.LEASE_LOST) {
+            return;
+        }
+        try {
+            if (willRetry(error)) {
+                logger.warn("Export " + this.job.id() + " attempt " + this.job.attempt() + " failed, will retry: "
+                        + message, error);
+                saveProgress();
+                block(this.runner.jobs.requeue(this.job.id(), this.job.attempt(),
+                        Duration.ofSeconds(5L * this.job.attempt()), message));
+            }
+            else {
+                logger.warn("Export " + this.job.id() + " failed: " + message, error);
+                deleteFiles();
+                block(this.runner.jobs.fail(this.job.id(), this.job.attempt(), message,
+                        this.runner.properties.retention()));
+            }
+        }
+        catch (RuntimeException ex) {
+            // The database is gone too: the lease runs out and another attempt follows.
+            logger.warn("Could not record the failure of export " + this.job.id(), ex);
+        }
+    }
+
+    private void runPart(ExportJob.Part part) throws IOException {
+        Dataset dataset = this.runner.catalog.dataset(part.dataset());
+        Selection selection = QueryParser.parse(dataset, part.query());
+        String key = this.job.key(part.fileName());
+        Checkpoint checkpoint = (part.checkpoint() != null)
+                ? this.runner.json.readValue(part.checkpoint(), Checkpoint.class) : null;
+        FileUpload upload = null;
+        if (checkpoint != null && checkpoint.resumable() && selection.keyOrdered()) {
+            try {
+                upload = this.runner.storage.upload(key, checkpoint.upload());
+                logger.info(
+                        "Export " + this.job.id() + " resumes " + part.fileName() + " after row " + checkpoint.rows());
+            }
+            catch (StaleUploadException ex) {
+                logger.info("Export " + this.job.id() + " starts " + part.fileName() + " over: " + ex.getMessage());
+            }
+        }
+        else if (checkpoint != null) {
+            discard(key, checkpoint);
+        }
+        if (upload == null) {
+            checkpoint = null;
+            if (!block(this.runner.jobs.restartPart(this.job.id(), this.job.attempt(), part.index()))) {
+                stop(Stop.LEASE_LOST);
+                return;
+            }
+            upload = this.runner.storage.upload(key, null);
+        }
+        this.progress.start(part.index());
+        boolean completed = false;
+        try {
+            PartWriter writer = new PartWriter(upload, gzipLevel(), checkpoint, this.progress);
+            write(writer, (checkpoint != null) ? selection.resumed(checkpoint.lastKey(), checkpoint.rows()) : selection,
+                    checkpoint != null);
+            Stop reason = this.stop;
+            if (reason != null) {
+                completed = true;
+                if (reason == Stop.CANCEL) {
+                    upload.abort();
+                }
+                else {
+                    upload.release();
+                }
+                return;
+            }
+            PartWriter.WrittenFile file = writer.finish();
+            completed = true;
+            if (!block(this.runner.jobs.finishPart(this.job.id(), this.job.attempt(), part.index(), file.rows(),
+                    file.bytes(), file.sha256()))) {
+                stop(Stop.LEASE_LOST);
+            }
+        }
+        catch (IOException | RuntimeException ex) {
+            if (!completed) {
+                // Kept for the next attempt, or discarded for good.
+                if (willRetry(ex)) {
+                    upload.release();
+                }
+                else {
+                    upload.abort();
+                }
+            }
+            throw ex;
+        }
+    }
+
+    private void write(PartWriter writer, Selection selection, boolean resumed) throws IOException {
+        Format format = format();
+        Integer datasetFetchSize = selection.dataset().fetchSize();
+        int fetchSize = (datasetFetchSize != null) ? datasetFetchSize : this.runner.fetchSize;
+        Flux<Chunk> chunks = PartRows
+            .read(this.runner.reader, selection, format, resumed, fetchSize, this.runner.chunkSize)
+            .takeUntilOther(this.stopSignal.asMono());
+        try (Stream<Chunk> stream = chunks.toStream(4)) {
+            Iterator<Chunk> iterator = stream.iterator();
+            while (iterator.hasNext() && this.stop == null) {
+                writer.write(iterator.next());
+            }
+        }
+    }
+
+    // A checkpoint that cannot be resumed from still names an upload to clean up.
+    private void discard(String key, Checkpoint checkpoint) {
+        try {
+            this.runner.storage.upload(key, checkpoint.upload()).abort();
+        }
+        catch (IOException | StaleUploadException ex) {
+            logger.debug("Nothing to discard for " + key, ex);
+        }
+    }
+
+    private void writeManifest() throws IOException {
+        ExportJob current = block(this.runner.jobs.find(this.job.id()));
+        List<Manifest.File> files = new ArrayList<>();
+        for (ExportJob.Part part : current.parts()) {
+            List<Manifest.Column> columns = this.runner.json.readValue(part.columns(),
+                    new TypeReference<List<Manifest.Column>>() {
+                    });
+            files.add(new Manifest.File(part.fileName(), part.dataset(), part.query(), columns, part.rows(),
+                    part.bytes(), String.valueOf(part.sha256())));
+        }
+        Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, new Manifest.Server("sluice", this.runner.version),
+                Instant.now(), new Manifest.Export(this.job.id().toString(), this.job.format(), this.job.compression()),
+                files);
+        this.runner.storage.put(this.job.key(Manifest.NAME), manifest.toJson(this.runner.json));
+    }
+
+    private void deleteFiles() {
+        // Uploads an earlier attempt left unfinished (S3 keeps their parts until
+        // aborted).
+        for (ExportJob.Part part : this.job.parts()) {
+            if (!part.done() && part.checkpoint() != null) {
+                discard(this.job.key(part.fileName()), this.runner.json.readValue(part.checkpoint(), Checkpoint.class));
+            }
+        }
+        try {
+            this.runner.storage.delete(this.job.keys());
+        }
+        catch (IOException | RuntimeException ex) {
+            logger.warn("Could not delete the files of export " + this.job.id(), ex);
+        }
+    }
+
+    private Mono<Void> beat() {
+        PartProgress.Snapshot snapshot = this.progress.snapshot();
+        return this.runner.jobs
+            .heartbeat(this.job.id(), this.job.attempt(), this.runner.properties.lease(), snapshot.index(),
+                    snapshot.rows(), snapshot.bytes(), snapshot.checkpoint())
+            .doOnNext((cancelRequested) -> {
+                this.renewedAt = System.nanoTime();
+                this.progress.saved(snapshot);
+                if (cancelRequested) {
+                    stop(Stop.CANCEL);
+                }
+            })
+            .switchIfEmpty(Mono.fromRunnable(() -> stop(Stop.LEASE_LOST)))
+            .onErrorResume((error) -> {
+                // Past two thirds of the lease without renewal another replica may claim
+                // the job soon: stop writing before it does.
+                long silent = System.nanoTime() - this.renewedAt;
+                if (silent > this.runner.properties.lease().toNanos() * 2 / 3) {
+                    stop(Stop.LEASE_LOST);
+                }
+                logger.warn("Export " + this.job.id() + " could not renew its lease", error);
+                return Mono.empty();
+            })
+            .then();
+    }
+
+    private void saveProgress() {
+        PartProgress.Snapshot snapshot = this.progress.snapshot();
+        if (snapshot.index() >= 0) {
+            block(this.runner.jobs
+                .heartbeat(this.job.id(), this.job.attempt(), this.runner.properties.lease(), snapshot.index(),
+                        snapshot.rows(), snapshot.bytes(), snapshot.checkpoint())
+                .defaultIfEmpty(false));
+        }
+    }
+
+    private Format format() {
+        return Format.ofParameter(this.job.format()).orElseThrow();
+    }
+
+    private @Nullable Integer gzipLevel() {
+        return this.job.compression().equals(Compression.GZIP.parameter()) ? this.runner.properties.gzipLevel() : null;
+    }
+
+    private static <T> T block(Mono<T> mono) {
+        T value = mono.block(TIMEOUT);
+        if (value == null) {
+            throw new IllegalStateException("No answer from the job table");
+        }
+        return value;
+    }
+
+    private boolean willRetry(Throwable error) {
+        return this.stop != Stop.CANCEL && retryable(error)
+                && this.job.attempt() < this.runner.properties.maxAttempts();
+    }
+
+    private static boolean retryable(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DatabaseUnavailableException || cause instanceof IOException
+                    || cause instanceof UncheckedIOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What went wrong, in words a user can act on. */
+    static String describe(Throwable error) {
+        if (error instanceof DatasetNotFoundException) {
+            return "The dataset no longer exists on this server: " + detail((ErrorResponseException) error);
+        }
+        if (error instanceof BadQueryException bad) {
+            return "The part's query no longer fits its dataset: " + detail(bad);
+        }
+        if (error instanceof ErrorResponseException response) {
+            return detail(response);
+        }
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DatabaseUnavailableException unavailable) {
+                return detail(unavailable);
+            }
+            if (cause instanceof IOException) {
+                return "Writing to storage failed: " + cause.getMessage();
+            }
+        }
+        return "The export failed: " + error.getMessage();
+    }
+
+    private static String detail(ErrorResponseException error) {
+        String detail = error.getBody().getDetail();
+        return (detail != null) ? detail : String.valueOf(error.getBody().getTitle());
+    }
+
+}
