@@ -154,9 +154,31 @@ SELECT g, repeat(md5(g::text), 64)
 FROM generate_series(1, 12000) g;
 
 -- Rows that take time to produce (10 ms each, as the portal is read): jobs that are
--- still running when a test cancels or stops them.
+-- still running when a test cancels or stops them. A volatile function keeps a view from
+-- being flattened; ordering inside the view lets PostgreSQL call it row by row after the
+-- sort, and the outer ORDER BY id then needs no sort of its own.
 CREATE FUNCTION slowly(value bigint) RETURNS bigint
     LANGUAGE sql VOLATILE
     AS 'SELECT pg_sleep(0.01); SELECT value';
 CREATE VIEW slow_events AS
-SELECT id, kind, slowly(id) AS tick FROM events;
+SELECT id, kind, slowly(id) AS tick FROM events ORDER BY id;
+
+-- Wide rows at a pace (1 ms each), and the same rows failing once past row 6000 (about
+-- 12 MB in): multipart uploads that are cancelled or fail after some parts are up.
+CREATE FUNCTION paced(value integer) RETURNS integer
+    LANGUAGE sql VOLATILE
+    AS 'SELECT pg_sleep(0.001); SELECT value';
+CREATE VIEW wide_paced AS
+SELECT id, body, paced(id) AS tick FROM wide_rows ORDER BY id;
+CREATE FUNCTION fuse(value integer) RETURNS integer
+    LANGUAGE plpgsql VOLATILE
+    AS $$
+BEGIN
+    IF value > 6000 THEN
+        RAISE EXCEPTION 'fuse blown at row %', value;
+    END IF;
+    RETURN value;
+END
+$$;
+CREATE VIEW wide_doomed AS
+SELECT id, body, fuse(id) AS tick FROM wide_rows ORDER BY id;

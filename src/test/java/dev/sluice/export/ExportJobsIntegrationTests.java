@@ -431,6 +431,15 @@ class ExportJobsIntegrationTests {
         }
     }
 
+    static String queryUnchecked(String sql) {
+        try {
+            return String.valueOf(query(sql));
+        }
+        catch (Exception ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     static String query(String sql) throws Exception {
         try (Connection connection = TestDatabase.shared().jdbc();
                 Statement statement = connection.createStatement();
