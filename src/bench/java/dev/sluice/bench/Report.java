@@ -11,8 +11,11 @@ import dev.sluice.bench.StreamBenchmark.Measurement;
  * MiB, like {@code -Xmx}.
  */
 record Report(long rows, int clients, List<String> serverJvmArguments, Measurement copy, Measurement warmUp,
-        Measurement single, ServerMemory singleMemory, Measurement concurrent, List<Measurement> each,
-        ServerMemory concurrentMemory, boolean rssPeakReset) {
+        Phase single, Phase concurrent, List<Measurement> each, Phase localJob, Phase s3Job, boolean rssPeakReset) {
+
+    /** A measured phase and the server's memory during it. */
+    record Phase(Measurement measurement, ServerMemory memory) {
+    }
 
     private static final String ROW = "%-44s %9.2f %13s %9.1f %10.1f%n";
 
@@ -26,21 +29,28 @@ record Report(long rows, int clients, List<String> serverJvmArguments, Measureme
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"));
         line(report, "  rows    : %,d of %s; %d concurrent clients in (3)%n", this.rows, DemoData.TABLE, this.clients);
         line(report, "  server  : its own JVM, %s, GC %s%n", String.join(" ", this.serverJvmArguments),
-                String.join(" + ", this.singleMemory.collectors()));
+                String.join(" + ", this.single.memory().collectors()));
         line(report, "  note    : PostgreSQL, the server and the clients share the processors%n%n");
         line(report, "%-44s %9s %13s %9s %10s%n", "", "seconds", "rows/s", "MB/s", "MB");
         row(report, "(1) PostgreSQL COPY row_to_json, best of 2", this.copy);
         row(report, "    warm-up: server, 1 client (not compared)", this.warmUp);
-        row(report, "(2) server NDJSON, 1 client", this.single);
-        row(report, "(3) server NDJSON, " + this.clients + " clients, aggregate", this.concurrent);
+        row(report, "(2) server NDJSON, 1 client", this.single.measurement());
+        row(report, "(3) server NDJSON, " + this.clients + " clients, aggregate", this.concurrent.measurement());
+        row(report, "(4) export job, NDJSON to local storage", this.localJob.measurement());
+        row(report, "(5) export job, NDJSON to S3Mock", this.s3Job.measurement());
         line(report, "    each client took %.2f s to %.2f s%n%n",
                 this.each.stream().mapToDouble(Measurement::seconds).min().orElse(0),
                 this.each.stream().mapToDouble(Measurement::seconds).max().orElse(0));
-        line(report, "(2)/(1) rows/s: %.2f%n", this.single.rowsPerSecond() / this.copy.rowsPerSecond());
-        line(report, "(3)/(1) rows/s: %.2f%n%n", this.concurrent.rowsPerSecond() / this.copy.rowsPerSecond());
+        double streamed = this.single.measurement().rowsPerSecond();
+        line(report, "(2)/(1) rows/s: %.2f%n", streamed / this.copy.rowsPerSecond());
+        line(report, "(3)/(1) rows/s: %.2f%n", this.concurrent.measurement().rowsPerSecond() / this.copy.rowsPerSecond());
+        line(report, "(4)/(2) rows/s: %.2f%n", this.localJob.measurement().rowsPerSecond() / streamed);
+        line(report, "(5)/(2) rows/s: %.2f%n%n", this.s3Job.measurement().rowsPerSecond() / streamed);
         line(report, MEMORY_ROW, "server memory", "peak heap used", "max heap", "peak RSS");
-        memory(report, "(2) 1 client", this.singleMemory);
-        memory(report, "(3) " + this.clients + " clients", this.concurrentMemory);
+        memory(report, "(2) 1 client", this.single.memory());
+        memory(report, "(3) " + this.clients + " clients", this.concurrent.memory());
+        memory(report, "(4) export job, local", this.localJob.memory());
+        memory(report, "(5) export job, S3Mock (second server)", this.s3Job.memory());
         line(report, "peak heap used: the heap pools' peaks summed (an upper bound), since the phase began%n");
         line(report, "peak RSS: VmHWM, %s%n", this.rssPeakReset ? "since the phase began"
                 : "since the server started (the kernel refused to reset it)");

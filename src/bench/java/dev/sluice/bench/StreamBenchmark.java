@@ -27,10 +27,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.sluice.DemoData;
+import dev.sluice.S3MockServer;
 import dev.sluice.ServerProcess;
 import dev.sluice.TestDatabase;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,6 +47,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>one client downloading every row from the server, which runs in a JVM of its own
  * with a 64 MiB heap</li>
  * <li>{@code clients} clients downloading every row at the same time</li>
+ * <li>an export job of every row to local storage, submission to success</li>
+ * <li>the same to S3Mock (its standalone jar, a process of its own), from a second
+ * server configured for it</li>
  * </ol>
  * The report goes to stdout and target/bench-report.txt, the server's log to
  * target/bench-server.log.
@@ -109,23 +114,77 @@ public final class StreamBenchmark {
         Measurement second = copy(database);
         Measurement copy = (first.nanos() <= second.nanos()) ? first : second;
         log("Starting the server (%s)", String.join(" ", this.serverJvmArguments));
+        Report.Phase single;
+        Report.Phase concurrent;
+        Report.Phase localJob;
+        Measurement warmUp;
+        List<Measurement> each = new ArrayList<>();
+        boolean rssPeakReset;
         try (ServerProcess server = ServerProcess.start(BenchServer.class, database, this.serverJvmArguments, List.of(),
                 TARGET.resolve("bench-server.log"), this.http)) {
             URI rows = server.uri(ROWS);
             log("Warm-up download");
-            Measurement warmUp = downloads(rows, 1, new ArrayList<>());
+            warmUp = downloads(rows, 1, new ArrayList<>());
             log("(2) one client");
-            boolean rssPeakReset = resetPeaks(server);
-            Measurement single = downloads(rows, 1, new ArrayList<>());
-            ServerMemory singleMemory = memory(server);
+            rssPeakReset = resetPeaks(server);
+            single = new Report.Phase(downloads(rows, 1, new ArrayList<>()), memory(server));
             log("(3) %d clients", this.clients);
             rssPeakReset &= resetPeaks(server);
-            List<Measurement> each = new ArrayList<>();
-            Measurement concurrent = downloads(rows, this.clients, each);
-            ServerMemory concurrentMemory = memory(server);
-            return new Report(this.rows, this.clients, this.serverJvmArguments, copy, warmUp, single, singleMemory,
-                    concurrent, each, concurrentMemory, rssPeakReset)
-                .format();
+            concurrent = new Report.Phase(downloads(rows, this.clients, each), memory(server));
+            log("(4) export job to local storage");
+            rssPeakReset &= resetPeaks(server);
+            localJob = new Report.Phase(exportJob(server), memory(server));
+        }
+        log("Starting S3Mock and a server that exports to it");
+        S3MockServer s3 = S3MockServer.shared();
+        Report.Phase s3Job;
+        try (ServerProcess server = ServerProcess.start(BenchServer.class, database, this.serverJvmArguments,
+                List.of("--sluice.storage.type=s3", "--sluice.storage.s3.endpoint=" + s3.endpoint(),
+                        "--sluice.storage.s3.bucket=" + s3.bucket(), "--sluice.storage.s3.path-style-access=true",
+                        "--sluice.storage.s3.access-key=test", "--sluice.storage.s3.secret-key=test"),
+                TARGET.resolve("bench-server-s3.log"), this.http)) {
+            log("Warm-up download");
+            downloads(server.uri(ROWS), 1, new ArrayList<>());
+            log("(5) export job to S3Mock");
+            rssPeakReset &= resetPeaks(server);
+            s3Job = new Report.Phase(exportJob(server), memory(server));
+        }
+        return new Report(this.rows, this.clients, this.serverJvmArguments, copy, warmUp, single, concurrent, each,
+                localJob, s3Job, rssPeakReset)
+            .format();
+    }
+
+    /**
+     * One export job of the whole table, from submission to {@code succeeded} (polled
+     * every 100 ms); its files are deleted afterwards.
+     */
+    private Measurement exportJob(ServerProcess server) throws Exception {
+        HttpRequest submit = HttpRequest.newBuilder(server.uri("/v1/exports"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"parts\": [{\"dataset\": \"" + DemoData.TABLE + "\"}]}"))
+            .build();
+        long start = System.nanoTime();
+        HttpResponse<String> accepted = this.http.send(submit, BodyHandlers.ofString());
+        if (accepted.statusCode() != 202) {
+            throw new IllegalStateException("POST /v1/exports answered " + accepted.statusCode() + ": "
+                    + accepted.body());
+        }
+        URI status = server.uri("/v1/exports/" + this.json.readTree(accepted.body()).get("id").asString());
+        while (true) {
+            JsonNode job = this.json.readTree(get(HttpRequest.newBuilder(status).build()));
+            String state = job.get("state").asString();
+            if (state.equals("succeeded")) {
+                long nanos = System.nanoTime() - start;
+                long rows = job.get("progress").get("rows").asLong();
+                Measurement measurement = new Measurement(rows, job.get("progress").get("bytes").asLong(), nanos);
+                expectRows(rows, "Export job " + status);
+                this.http.send(HttpRequest.newBuilder(status).DELETE().build(), BodyHandlers.discarding());
+                return measurement;
+            }
+            if (!state.equals("queued") && !state.equals("running")) {
+                throw new IllegalStateException("Export job " + status + " ended " + state + ": " + job);
+            }
+            Thread.sleep(100);
         }
     }
 
