@@ -53,6 +53,20 @@ final class Lease {
         throw new IllegalStateException("No connection attached (the stream was cancelled or has ended)");
     }
 
+    /**
+     * Asks PostgreSQL to cancel the statement running on the attached connection, if any;
+     * the stream then ends with an error, its rows all delivered and released.
+     */
+    Mono<Void> cancelStatement() {
+        if (this.state.get() instanceof Connection connection) {
+            Connection physical = physical(connection);
+            if (physical instanceof PostgresqlConnection postgres) {
+                return postgres.cancelRequest().timeout(GIVE_UP_AFTER).onErrorResume((error) -> Mono.empty());
+            }
+        }
+        return Mono.empty();
+    }
+
     /** The stream ended (completed or failed): the connection goes back to the pool. */
     Mono<Void> release() {
         Object previous = this.state.getAndSet(RELEASED);
@@ -75,8 +89,7 @@ final class Lease {
     // r2dbc-postgresql 1.1.1. Every step has a timeout, so a stuck connection still
     // closes.
     private static Mono<Void> discard(Connection connection) {
-        Connection physical = (connection instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner)
-                ? inner : connection;
+        Connection physical = physical(connection);
         Mono<Void> cancel = (physical instanceof PostgresqlConnection postgres)
                 ? postgres.cancelRequest().timeout(GIVE_UP_AFTER).onErrorResume((error) -> {
                     logger.debug("Cancel request failed", error);
@@ -93,6 +106,11 @@ final class Lease {
         return Mono.when(cancel, drained)
             .then(close)
             .then(Mono.from(connection.close()).onErrorResume((error) -> Mono.empty()));
+    }
+
+    private static Connection physical(Connection connection) {
+        return (connection instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner) ? inner
+                : connection;
     }
 
 }

@@ -1,9 +1,12 @@
 package dev.sluice.database;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,6 +21,7 @@ import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Statement;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,6 +40,8 @@ public class RowReader {
 
     private static final Log logger = LogFactory.getLog(RowReader.class);
 
+    private static final Duration CANCEL_EVERY = Duration.ofMillis(100);
+
     private static final Pattern PLAN_ROWS = Pattern.compile("\"Plan Rows\":\\s*(\\d+)");
 
     private final ConnectionFactory connectionFactory;
@@ -49,6 +55,19 @@ public class RowReader {
      * if not), then streams the query's rows through the mapper.
      */
     public <T> Flux<T> read(List<TypedValue> values, SqlQuery query, int fetchSize, Function<Readable, T> mapper) {
+        return read(values, query, fetchSize, mapper, Mono.never());
+    }
+
+    /**
+     * As {@link #read(List, SqlQuery, int, Function)}, and when {@code stop} emits the
+     * statement is cancelled on the server: the stream then ends with an error after the
+     * rows already sent, which the subscriber should keep consuming. Unlike a
+     * subscription's cancel, no row the driver has read is ever dropped unreleased
+     * (r2dbc-postgresql 1.1.1 drops some when a result is cancelled while rows are still
+     * arriving).
+     */
+    public <T> Flux<T> read(List<TypedValue> values, SqlQuery query, int fetchSize, Function<Readable, T> mapper,
+            Mono<?> stop) {
         return Flux.defer(() -> {
             Lease lease = new Lease();
             // The acquisition itself is never cancelled: a cancel that met the pool
@@ -58,19 +77,38 @@ public class RowReader {
             CompletableFuture<Boolean> attached = Mono.from(this.connectionFactory.create())
                 .toFuture()
                 .thenApply(lease::attach);
+            // A cancel request that arrives while the portal waits between pages cancels
+            // nothing, so it is repeated until the stream has ended. A stopped stream's
+            // connection is then discarded, never pooled: a late cancel request must not
+            // reach its next user.
+            AtomicBoolean stopped = new AtomicBoolean();
+            Disposable stopping = stop.doOnNext((signal) -> stopped.set(true))
+                .flatMapMany((signal) -> Flux.interval(Duration.ZERO, CANCEL_EVERY))
+                .onBackpressureDrop()
+                .concatMap((tick) -> lease.cancelStatement(), 1)
+                .subscribe();
+            Supplier<Mono<Void>> end = () -> {
+                stopping.dispose();
+                if (stopped.get()) {
+                    lease.cancel();
+                    return Mono.empty();
+                }
+                return lease.release();
+            };
             return Mono.fromFuture(attached, true)
                 .flatMapMany((ok) -> ok ? check(lease.connection(), values)
                     .thenMany(select(lease.connection(), query, fetchSize, mapper)) : Flux.empty())
                 // Every row is out: a failure to return the connection must not look
                 // like a failed stream (pool validation deals with a broken connection).
-                .concatWith(Mono.defer(lease::release).onErrorResume((error) -> {
+                .concatWith(Mono.defer(end).onErrorResume((error) -> {
                     logger.warn("Could not return a connection to the pool", error);
                     return Mono.empty();
                 }).then(Mono.empty()))
                 .doOnError((error) -> logger.debug("Stream failed", error))
-                .onErrorResume((error) -> lease.release()
+                .onErrorResume((error) -> Mono.defer(end)
                     .onErrorResume((closeError) -> Mono.empty())
                     .then(Mono.error(DatabaseErrors.translate(unwrap(error)))))
+                .doFinally((signal) -> stopping.dispose())
                 .doOnCancel(lease::cancel);
         });
     }

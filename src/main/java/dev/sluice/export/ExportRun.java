@@ -231,13 +231,23 @@ final class ExportRun {
         Format format = format();
         Integer datasetFetchSize = selection.dataset().fetchSize();
         int fetchSize = (datasetFetchSize != null) ? datasetFetchSize : this.runner.fetchSize;
-        Flux<Chunk> chunks = PartRows
-            .read(this.runner.reader, selection, format, resumed, fetchSize, this.runner.chunkSize)
-            .takeUntilOther(this.stopSignal.asMono());
+        // A stop cancels the query on the server and the stream ends with an error; the
+        // chunks until then are read but not written (a cancelled subscription could
+        // drop rows the driver still holds).
+        Flux<Chunk> chunks = PartRows.read(this.runner.reader, selection, format, resumed, fetchSize,
+                this.runner.chunkSize, this.stopSignal.asMono());
         try (Stream<Chunk> stream = chunks.toStream(4)) {
             Iterator<Chunk> iterator = stream.iterator();
-            while (iterator.hasNext() && this.stop == null) {
-                writer.write(iterator.next());
+            while (iterator.hasNext()) {
+                Chunk chunk = iterator.next();
+                if (this.stop == null) {
+                    writer.write(chunk);
+                }
+            }
+        }
+        catch (RuntimeException ex) {
+            if (this.stop == null) {
+                throw ex;
             }
         }
     }

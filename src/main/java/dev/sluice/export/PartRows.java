@@ -32,16 +32,19 @@ final class PartRows {
     /**
      * @param selection what to read (already narrowed to the rows after a checkpoint)
      * @param resumed whether earlier rows of the same file were written before
+     * @param stop cancels the query on the server when it emits (the stream then ends
+     * with an error)
      */
     static Flux<Chunk> read(RowReader reader, Selection selection, Format format, boolean resumed, int fetchSize,
-            int chunkSize) {
+            int chunkSize, Mono<?> stop) {
         List<Column> key = selection.keyOrdered() ? selection.dataset().key() : List.of();
         SqlQuery query = SqlBuilder.rows(selection, format != Format.CSV, key);
         return Flux.defer(() -> {
             ChunkedEncoder encoder = resumed ? ChunkedEncoder.resumed(format, selection.columns(), chunkSize)
                     : ChunkedEncoder.of(format, selection.columns(), chunkSize);
             Counter counter = new Counter(selection.columns().size(), key.size());
-            return reader.read(SqlBuilder.typedValues(selection), query, fetchSize, (row) -> counter.row(encoder, row))
+            return reader
+                .read(SqlBuilder.typedValues(selection), query, fetchSize, (row) -> counter.row(encoder, row), stop)
                 .filter((chunk) -> chunk != Counter.NONE)
                 .concatWith(Mono.fromSupplier(() -> counter.last(encoder.finish())));
         });

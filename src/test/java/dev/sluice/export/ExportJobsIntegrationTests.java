@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -30,6 +31,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The job engine with local storage: idempotency, downloads with ranges, cancel, expiry,
@@ -271,25 +273,11 @@ class ExportJobsIntegrationTests {
             ids.add(exports.submit("{\"parts\": [{\"dataset\": \"refunds\", \"query\": \"limit=" + i + "\"}]}"));
         }
         ids.forEach(exports::awaitSuccess);
-        String page = this.client.get()
-            .uri("/v1/exports?dataset=refunds&state=succeeded&limit=2")
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody(String.class)
-            .returnResult()
-            .getResponseBody();
+        String page = exports.get("/v1/exports?dataset=refunds&state=succeeded&limit=2");
         List<String> first = JsonPath.read(page, "$.exports[*].id");
         assertThat(first).containsExactly(ids.get(2), ids.get(1));
         String next = JsonPath.read(page, "$.next");
-        String second = this.client.get()
-            .uri(next)
-            .exchange()
-            .expectStatus()
-            .isOk()
-            .expectBody(String.class)
-            .returnResult()
-            .getResponseBody();
+        String second = exports.get(next);
         assertThat((List<String>) JsonPath.read(second, "$.exports[*].id")).startsWith(ids.get(0));
         this.client.get()
             .uri("/v1/exports?state=done")
@@ -381,38 +369,21 @@ class ExportJobsIntegrationTests {
     }
 
     private void awaitRows(String id, long rows) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            String status = exports().status(id);
-            if (((Number) JsonPath.read(status, "$.progress.rows")).longValue() >= rows) {
-                return;
-            }
-            Exports.sleep(20);
-        }
-        throw new AssertionError("Export " + id + " did not reach " + rows + " rows");
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> ((Number) JsonPath.read(exports().status(id), "$.progress.rows")).longValue() >= rows);
     }
 
     private void awaitState(String id, String state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (exports().state(id).equals(state)) {
-                return;
-            }
-            Exports.sleep(20);
-        }
-        throw new AssertionError("Export " + id + " did not become " + state);
+        await().atMost(Duration.ofSeconds(60)).until(() -> exports().state(id).equals(state));
     }
 
-    private long awaitCheckpoint(String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            String rows = query("SELECT checkpoint->>'rows' FROM sluice_export_part WHERE export_id = '" + id + "'");
-            if (rows != null) {
-                return Long.parseLong(rows);
-            }
-            Exports.sleep(10);
-        }
-        throw new AssertionError("Export " + id + " saved no checkpoint");
+    /** Waits for the export's first saved checkpoint; returns its rows. */
+    static long awaitCheckpoint(String id) {
+        String rows = await().atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(5))
+            .until(() -> query("SELECT checkpoint->>'rows' FROM sluice_export_part WHERE export_id = '" + id + "'"),
+                    Objects::nonNull);
+        return Long.parseLong(rows);
     }
 
     static List<String> filesOf(String id) throws Exception {
@@ -428,15 +399,6 @@ class ExportJobsIntegrationTests {
     static void jdbc(String sql) throws Exception {
         try (Connection connection = TestDatabase.shared().jdbc(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
-        }
-    }
-
-    static String queryUnchecked(String sql) {
-        try {
-            return String.valueOf(query(sql));
-        }
-        catch (Exception ex) {
-            throw new IllegalStateException(ex);
         }
     }
 

@@ -48,8 +48,13 @@ final class Exports {
     }
 
     String status(String id) {
+        return get("/v1/exports/" + id);
+    }
+
+    /** A JSON answer that must be 200. */
+    String get(String uri) {
         return this.client.get()
-            .uri("/v1/exports/" + id)
+            .uri(uri)
             .exchange()
             .expectStatus()
             .isOk()

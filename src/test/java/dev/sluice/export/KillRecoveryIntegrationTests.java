@@ -49,7 +49,7 @@ class KillRecoveryIntegrationTests {
             try {
                 id = JsonPath.read(post(first.uri("/v1/exports"),
                         "{\"parts\": [{\"dataset\": \"big\", \"query\": \"limit=60000\"}]}"), "$.id");
-                checkpointed = awaitCheckpoint(id);
+                checkpointed = ExportJobsIntegrationTests.awaitCheckpoint(id);
             }
             finally {
                 first.kill();
@@ -76,19 +76,6 @@ class KillRecoveryIntegrationTests {
     private ServerProcess start(TestDatabase database, Path log) throws Exception {
         return ServerProcess.start(SluiceApplication.class, database, List.of("-Xmx256m"),
                 List.of("--spring.profiles.active=test"), log, this.http);
-    }
-
-    private long awaitCheckpoint(String id) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            String rows = ExportJobsIntegrationTests
-                .query("SELECT checkpoint->>'rows' FROM sluice_export_part WHERE export_id = '" + id + "'");
-            if (rows != null) {
-                return Long.parseLong(rows);
-            }
-            Exports.sleep(5);
-        }
-        throw new AssertionError("Export " + id + " saved no checkpoint");
     }
 
     private String awaitSuccess(URI uri) throws Exception {

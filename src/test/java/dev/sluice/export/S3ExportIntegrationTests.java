@@ -25,6 +25,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Export jobs to an S3-compatible store (S3Mock, a process of its own): multipart uploads
@@ -185,18 +186,12 @@ class S3ExportIntegrationTests {
         }
     }
 
+    /** Waits until the export wrote this much and saved a checkpoint. */
     private void awaitBytes(String id, long bytes) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            String status = exports().status(id);
-            if (((Number) JsonPath.read(status, "$.progress.bytes")).longValue() >= bytes && ExportJobsIntegrationTests
-                .queryUnchecked("SELECT checkpoint IS NOT NULL FROM sluice_export_part WHERE export_id = '" + id + "'")
-                .equals("t")) {
-                return;
-            }
-            Exports.sleep(20);
-        }
-        throw new AssertionError("Export " + id + " did not write " + bytes + " bytes");
+        await().atMost(Duration.ofSeconds(60))
+            .until(() -> ((Number) JsonPath.read(exports().status(id), "$.progress.bytes")).longValue() >= bytes
+                    && "t".equals(ExportJobsIntegrationTests.query(
+                            "SELECT checkpoint IS NOT NULL FROM sluice_export_part WHERE export_id = '" + id + "'")));
     }
 
     private void assertNoObject(String key) {
