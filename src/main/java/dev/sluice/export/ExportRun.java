@@ -1,6 +1,7 @@
 package dev.sluice.export;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -192,7 +193,7 @@ final class ExportRun {
         this.progress.start(part.index());
         boolean completed = false;
         try {
-            PartWriter writer = new PartWriter(upload, gzipLevel(), checkpoint, this.progress);
+            PartWriter writer = new PartWriter(upload, hash(key, checkpoint), gzipLevel(), checkpoint, this.progress);
             write(writer, (checkpoint != null) ? selection.resumed(checkpoint.lastKey(), checkpoint.rows()) : selection,
                     checkpoint != null);
             Stop reason = this.stop;
@@ -236,7 +237,7 @@ final class ExportRun {
         // drop rows the driver still holds).
         Flux<Chunk> chunks = PartRows.read(this.runner.reader, selection, format, resumed, fetchSize,
                 this.runner.chunkSize, this.stopSignal.asMono());
-        try (Stream<Chunk> stream = chunks.toStream(4)) {
+        try (Stream<Chunk> stream = chunks.toStream(16)) {
             Iterator<Chunk> iterator = stream.iterator();
             while (iterator.hasNext()) {
                 Chunk chunk = iterator.next();
@@ -250,6 +251,28 @@ final class ExportRun {
                 throw ex;
             }
         }
+    }
+
+    // Where the storage reads a partial file back, the JDK's (much faster) SHA-256 hashes
+    // it and a resumed file is hashed again from its start; elsewhere the hash state is
+    // saved with every checkpoint.
+    private FileHash hash(String key, @Nullable Checkpoint checkpoint) throws IOException {
+        if (checkpoint != null && checkpoint.hashState() != null) {
+            return Sha256.restore(checkpoint.hashState());
+        }
+        if (!this.runner.storage.readsBack()) {
+            return new Sha256();
+        }
+        JdkSha256 hash = new JdkSha256();
+        if (checkpoint != null) {
+            try (InputStream partial = this.runner.storage.readPartial(key, checkpoint.upload().bytes())) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int read = partial.read(buffer); read != -1; read = partial.read(buffer)) {
+                    hash.update(buffer, 0, read);
+                }
+            }
+        }
+        return hash;
     }
 
     // A checkpoint that cannot be resumed from still names an upload to clean up.

@@ -24,7 +24,7 @@ final class PartWriter {
 
     private final FileUpload upload;
 
-    private final Sha256 hash;
+    private final FileHash hash;
 
     private final @Nullable Integer gzipLevel;
 
@@ -60,11 +60,15 @@ final class PartWriter {
      * @param gzipLevel the compression level, or null for none
      * @param start the checkpoint the file continues from, or null for a new file
      */
-    PartWriter(FileUpload upload, @Nullable Integer gzipLevel, @Nullable Checkpoint start, Progress progress) {
+    /**
+     * @param hash the hash of the file so far (everything up to {@code start})
+     */
+    PartWriter(FileUpload upload, FileHash hash, @Nullable Integer gzipLevel, @Nullable Checkpoint start,
+            Progress progress) {
         this.upload = upload;
         this.gzipLevel = gzipLevel;
         this.progress = progress;
-        this.hash = (start != null) ? Sha256.restore(start.hashState()) : new Sha256();
+        this.hash = hash;
         this.rows = (start != null) ? start.rows() : 0;
         this.bytes = (start != null) ? start.upload().bytes() : 0;
         this.lastKey = (start != null) ? start.lastKey() : null;
@@ -128,7 +132,7 @@ final class PartWriter {
         endMember();
         List<String> key = this.lastKey;
         long rowsAtCut = this.rows;
-        byte[] hashState = this.hash.state();
+        byte @Nullable [] hashState = this.hash.state();
         this.pending.add(new Pending(this.upload.cut(), rowsAtCut, key, hashState));
     }
 
@@ -150,7 +154,7 @@ final class PartWriter {
     }
 
     private record Pending(CompletableFuture<UploadState> durable, long rows, @Nullable List<String> key,
-            byte[] hashState) {
+            byte @Nullable [] hashState) {
     }
 
     /** A completed file. */

@@ -15,7 +15,7 @@ import java.util.Objects;
  * <p>
  * Not thread-safe.
  */
-public final class Sha256 {
+public final class Sha256 implements FileHash {
 
     // Layout of version 1: version byte, 8 big-endian hash words, big-endian message
     // length in bytes, then the length % 64 bytes of the partial block. Stored states
@@ -108,6 +108,7 @@ public final class Sha256 {
      * @param offset where to start in {@code bytes}
      * @param length how many bytes to hash
      */
+    @Override
     public void update(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         if (length > MAX_LENGTH - this.length) {
@@ -149,6 +150,7 @@ public final class Sha256 {
      * hashing can continue or the state still be saved.
      * @return 64 lowercase hex digits
      */
+    @Override
     public String hex() {
         // Pad into a copy of the partial block and finish on a copy of the hash words.
         int buffered = (int) (this.length % BLOCK);
@@ -170,6 +172,7 @@ public final class Sha256 {
      * plus the partial block, at most 104 bytes in all.
      * @return the encoded state
      */
+    @Override
     public byte[] state() {
         int buffered = (int) (this.length % BLOCK);
         byte[] state = new byte[HEADER + buffered];

@@ -1,6 +1,8 @@
 package dev.sluice.storage;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -26,6 +30,12 @@ public class LocalStorage implements Storage {
     private static final Log logger = LogFactory.getLog(LocalStorage.class);
 
     private static final String PARTIAL = ".partial";
+
+    private static final ExecutorService SYNCS = Executors.newCachedThreadPool((task) -> {
+        Thread thread = new Thread(task, "export-fsync");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final Path directory;
 
@@ -96,6 +106,18 @@ public class LocalStorage implements Storage {
     }
 
     @Override
+    public boolean readsBack() {
+        return true;
+    }
+
+    @Override
+    public InputStream readPartial(String key, long length) throws IOException {
+        Path target = path(key);
+        InputStream in = Files.newInputStream(target.resolveSibling(target.getFileName() + PARTIAL));
+        return new BoundedInputStream(in, length);
+    }
+
+    @Override
     public Download download(String key) {
         return new Download.LocalFile(path(key));
     }
@@ -146,11 +168,22 @@ public class LocalStorage implements Storage {
             return this.segment >= LocalStorage.this.checkpointSize;
         }
 
+        // The fsync runs beside the writes that follow (it flushes them too, which does
+        // no
+        // harm): the query does not wait for the disk at every checkpoint.
         @Override
-        public CompletableFuture<UploadState> cut() throws IOException {
-            this.channel.force(false);
+        public CompletableFuture<UploadState> cut() {
             this.segment = 0;
-            return CompletableFuture.completedFuture(UploadState.local(this.size));
+            UploadState state = UploadState.local(this.size);
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    this.channel.force(false);
+                    return state;
+                }
+                catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            }, SYNCS);
         }
 
         @Override
@@ -180,6 +213,38 @@ public class LocalStorage implements Storage {
             catch (IOException ex) {
                 logger.warn("Could not close " + this.partial, ex);
             }
+        }
+
+    }
+
+    /** At most {@code limit} bytes of a stream. */
+    private static final class BoundedInputStream extends FilterInputStream {
+
+        private long left;
+
+        BoundedInputStream(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (this.left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            this.left -= (b != -1) ? 1 : 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            if (this.left <= 0) {
+                return -1;
+            }
+            int read = super.read(bytes, offset, (int) Math.min(length, this.left));
+            this.left -= Math.max(read, 0);
+            return read;
         }
 
     }

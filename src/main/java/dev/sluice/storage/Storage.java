@@ -1,6 +1,7 @@
 package dev.sluice.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -27,6 +28,19 @@ public interface Storage {
 
     /** Deletes files; a missing one is not an error. */
     void delete(List<String> keys) throws IOException;
+
+    /** Whether {@link #readPartial} works: a file being written can be read back. */
+    default boolean readsBack() {
+        return false;
+    }
+
+    /**
+     * The first {@code length} bytes of an unfinished file (after
+     * {@link #upload(String, UploadState)} resumed it).
+     */
+    default InputStream readPartial(String key, long length) throws IOException {
+        throw new UnsupportedOperationException(type() + " storage does not read unfinished files back");
+    }
 
     /** How a client gets the file. */
     Download download(String key);

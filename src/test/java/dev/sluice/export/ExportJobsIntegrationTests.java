@@ -326,8 +326,11 @@ class ExportJobsIntegrationTests {
             second.start();
             String status = exports.awaitSuccess(id);
             assertThat((Integer) JsonPath.read(status, "$.attempts")).isEqualTo(2);
-            byte[] file = ExportIntegrationTests.gunzip(exports.download(id, "big.json.gz"));
-            assertThat(file).isEqualTo(exports.streamed("big", "limit=30000", "json"));
+            byte[] gzip = exports.download(id, "big.json.gz");
+            assertThat(ExportIntegrationTests.gunzip(gzip)).isEqualTo(exports.streamed("big", "limit=30000", "json"));
+            // The hash spans both attempts' bytes.
+            assertThat(Exports.file(status, "big.json.gz").get("sha256"))
+                .isEqualTo(ExportIntegrationTests.sha256(gzip));
             assertThat(log.list).anySatisfy((event) -> assertThat(event.getFormattedMessage())
                 .contains("Export " + id + " resumes big.json.gz after row"));
             long resumedAfter = log.list.stream()

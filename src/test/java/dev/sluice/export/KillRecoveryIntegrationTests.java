@@ -61,6 +61,8 @@ class KillRecoveryIntegrationTests {
                 byte[] file = bytes(second.uri("/v1/exports/" + id + "/files/big.ndjson"));
                 byte[] streamed = bytes(second.uri("/v1/datasets/big/rows?limit=60000"));
                 assertThat(file).isEqualTo(streamed);
+                assertThat(Exports.file(status, "big.ndjson").get("sha256"))
+                    .isEqualTo(ExportIntegrationTests.sha256(file));
                 Matcher resumed = RESUMED.matcher(Files.readString(logs.resolve("second.log")));
                 assertThat(resumed.find()).as("the restarted replica resumed the file").isTrue();
                 assertThat(Long.parseLong(resumed.group(1))).isGreaterThanOrEqualTo(checkpointed)

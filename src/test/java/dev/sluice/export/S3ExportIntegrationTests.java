@@ -178,6 +178,8 @@ class S3ExportIntegrationTests {
                 .asByteArray();
             // The same rows as the unpaced table's.
             assertThat(object).isEqualTo(exports.streamed("wide", "", "ndjson"));
+            assertThat(Exports.file(exports.status(id), "wide-paced.ndjson").get("sha256"))
+                .isEqualTo(ExportIntegrationTests.sha256(object));
             assertThat(openUploads()).isEmpty();
         }
         finally {
