@@ -17,6 +17,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -51,14 +52,17 @@ class ExportController {
 
     private final Expiry expiry;
 
+    private final ObjectProvider<ExportWorker> worker;
+
     ExportController(ExportPlanner planner, ExportJobs jobs, Storage storage, JsonMapper json,
-            ExportProperties properties, Expiry expiry) {
+            ExportProperties properties, Expiry expiry, ObjectProvider<ExportWorker> worker) {
         this.planner = planner;
         this.jobs = jobs;
         this.storage = storage;
         this.json = json;
         this.properties = properties;
         this.expiry = expiry;
+        this.worker = worker;
     }
 
     @PostMapping("/v1/exports")
@@ -82,6 +86,7 @@ class ExportController {
         return this.jobs
             .insert(id, idempotencyKey, canonical, plan.format().parameter(), plan.compression().parameter(),
                     this.storage.type(), partsJson(plan))
+            .doOnNext((inserted) -> this.worker.ifAvailable(ExportWorker::nudge))
             .flatMap((inserted) -> inserted ? view(id, http)
                     // Another submission with the same key won the race.
                     : replay(String.valueOf(idempotencyKey), canonical, http));

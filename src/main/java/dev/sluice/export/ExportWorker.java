@@ -80,6 +80,16 @@ public class ExportWorker implements SmartLifecycle {
         }
     }
 
+    /**
+     * Looks for work now rather than at the next poll: a job submitted to this replica
+     * starts at once when it has capacity.
+     */
+    void nudge() {
+        if (this.started) {
+            this.poller.execute(this::poll);
+        }
+    }
+
     /** Stops without saving anything, as a crash would: for tests of recovery. */
     void crash() {
         this.started = false;
