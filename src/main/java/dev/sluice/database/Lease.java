@@ -58,13 +58,7 @@ final class Lease {
      * the stream then ends with an error, its rows all delivered and released.
      */
     Mono<Void> cancelStatement() {
-        if (this.state.get() instanceof Connection connection) {
-            Connection physical = physical(connection);
-            if (physical instanceof PostgresqlConnection postgres) {
-                return postgres.cancelRequest().timeout(GIVE_UP_AFTER).onErrorResume((error) -> Mono.empty());
-            }
-        }
-        return Mono.empty();
+        return (this.state.get() instanceof Connection connection) ? cancelRequest(physical(connection)) : Mono.empty();
     }
 
     /** The stream ended (completed or failed): the connection goes back to the pool. */
@@ -90,11 +84,7 @@ final class Lease {
     // closes.
     private static Mono<Void> discard(Connection connection) {
         Connection physical = physical(connection);
-        Mono<Void> cancel = (physical instanceof PostgresqlConnection postgres)
-                ? postgres.cancelRequest().timeout(GIVE_UP_AFTER).onErrorResume((error) -> {
-                    logger.debug("Cancel request failed", error);
-                    return Mono.empty();
-                }) : Mono.empty();
+        Mono<Void> cancel = cancelRequest(physical);
         Mono<Void> drained = Mono.from(physical.validate(ValidationDepth.REMOTE))
             .timeout(GIVE_UP_AFTER)
             .onErrorResume((error) -> Mono.just(false))
@@ -106,6 +96,16 @@ final class Lease {
         return Mono.when(cancel, drained)
             .then(close)
             .then(Mono.from(connection.close()).onErrorResume((error) -> Mono.empty()));
+    }
+
+    private static Mono<Void> cancelRequest(Connection physical) {
+        if (physical instanceof PostgresqlConnection postgres) {
+            return postgres.cancelRequest().timeout(GIVE_UP_AFTER).onErrorResume((error) -> {
+                logger.debug("Cancel request failed", error);
+                return Mono.empty();
+            });
+        }
+        return Mono.empty();
     }
 
     private static Connection physical(Connection connection) {

@@ -1,11 +1,13 @@
 package dev.sluice.encode;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 import dev.sluice.catalog.Column;
 import io.r2dbc.spi.Readable;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 /**
@@ -53,6 +55,23 @@ public final class ChunkedEncoder {
             case CSV -> new CsvRowWriter(columns, buffer);
         };
         return new ChunkedEncoder(writer, buffer, chunkSize);
+    }
+
+    /**
+     * A chunk's bytes: the array the encoder copied it into, not a further copy (chunks
+     * are heap buffers that wrap a whole array of their own).
+     */
+    public static byte[] bytes(DataBuffer chunk) {
+        if (chunk instanceof DefaultDataBuffer buffer && buffer.getNativeBuffer().hasArray()) {
+            ByteBuffer wrapped = buffer.getNativeBuffer();
+            byte[] array = wrapped.array();
+            if (wrapped.arrayOffset() == 0 && chunk.readPosition() == 0 && chunk.readableByteCount() == array.length) {
+                return array;
+            }
+        }
+        byte[] bytes = new byte[chunk.readableByteCount()];
+        chunk.read(bytes);
+        return bytes;
     }
 
     /** Encodes a row; returns a full chunk, or {@link #NO_CHUNK}. */

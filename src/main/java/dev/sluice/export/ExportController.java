@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.sluice.catalog.Column;
+import dev.sluice.query.BadQueryException;
 import dev.sluice.storage.Storage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -25,6 +26,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.ErrorResponseException;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,6 +36,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.UriComponentsBuilder;
 
 /** {@code /v1/exports}: submit, poll, listen, list, cancel. */
 @RestController
@@ -141,7 +145,7 @@ class ExportController {
             @RequestParam(required = false) @Nullable String limit,
             @RequestParam(required = false) @Nullable String before, ServerHttpRequest http) {
         if (state != null && !ExportJob.STATES.contains(state)) {
-            throw badParameter("state",
+            throw new BadQueryException("state",
                     "'state' is one of " + String.join(", ", ExportJob.STATES) + "; got '" + state + "'.");
         }
         int size = pageSize(limit);
@@ -242,7 +246,8 @@ class ExportController {
         catch (NumberFormatException ex) {
             // reported below
         }
-        throw badParameter("limit", "'limit' is a whole number from 1 to " + MAX_PAGE + "; got '" + limit + "'.");
+        throw new BadQueryException("limit",
+                "'limit' is a whole number from 1 to " + MAX_PAGE + "; got '" + limit + "'.");
     }
 
     static URI base(ServerHttpRequest http) {
@@ -250,14 +255,17 @@ class ExportController {
         return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + "/");
     }
 
+    // The same filters, percent-encoded again, and the cursor.
     private static String next(ServerHttpRequest http, String cursor) {
-        StringBuilder next = new StringBuilder("/v1/exports?");
-        http.getQueryParams().forEach((name, values) -> {
-            if (!name.equals("before")) {
-                values.forEach((value) -> next.append(name).append('=').append(value).append('&'));
-            }
-        });
-        return base(http).resolve(next.append("before=").append(cursor).toString()).toString();
+        MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>(http.getQueryParams());
+        parameters.remove("before");
+        return UriComponentsBuilder.fromUri(base(http))
+            .path("/v1/exports")
+            .queryParams(parameters)
+            .queryParam("before", cursor)
+            .encode()
+            .build()
+            .toUriString();
     }
 
     static UUID parse(String id) {
@@ -273,13 +281,6 @@ class ExportController {
         return new ExportNotFoundException("No export with id '" + id + "'.");
     }
 
-    private static ErrorResponseException badParameter(String parameter, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-        problem.setTitle("Invalid query");
-        problem.setProperty("parameter", parameter);
-        return new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null);
-    }
-
     /** Where a page of the history continues: after this job, newest first. */
     record Cursor(Instant createdAt, UUID id) {
 
@@ -293,7 +294,7 @@ class ExportController {
                 return new Cursor(Instant.parse(fields[0]), UUID.fromString(fields[1]));
             }
             catch (RuntimeException ex) {
-                throw badParameter("before", "'before' takes the cursor from a page's 'next' link.");
+                throw new BadQueryException("before", "'before' takes the cursor from a page's 'next' link.");
             }
         }
 

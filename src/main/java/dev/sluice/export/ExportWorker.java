@@ -34,8 +34,6 @@ public class ExportWorker implements SmartLifecycle {
 
     private final Set<ExportRun> running = ConcurrentHashMap.newKeySet();
 
-    private final AtomicInteger claimed = new AtomicInteger();
-
     private volatile boolean started;
 
     private ScheduledExecutorService poller;
@@ -105,14 +103,13 @@ public class ExportWorker implements SmartLifecycle {
 
     void poll() {
         try {
-            while (this.started && this.claimed.get() < this.runner.properties.concurrentJobs()) {
+            while (this.started && this.running.size() < this.runner.properties.concurrentJobs()) {
                 ExportJob job = this.runner.jobs
                     .claim(this.replicaId, this.runner.storage.type(), this.runner.properties.lease())
                     .block(Duration.ofSeconds(30));
                 if (job == null) {
                     break;
                 }
-                this.claimed.incrementAndGet();
                 ExportRun run = this.runner.run(job);
                 this.running.add(run);
                 this.jobThreads.execute(() -> {
@@ -121,7 +118,6 @@ public class ExportWorker implements SmartLifecycle {
                     }
                     finally {
                         this.running.remove(run);
-                        this.claimed.decrementAndGet();
                     }
                 });
             }

@@ -50,12 +50,6 @@ final class PartRows {
         });
     }
 
-    private static byte[] bytes(DataBuffer buffer) {
-        byte[] bytes = new byte[buffer.readableByteCount()];
-        buffer.read(bytes);
-        return bytes;
-    }
-
     /** Counts the rows of the chunk being filled; reads the key only at a chunk's end. */
     private static final class Counter {
 
@@ -78,13 +72,13 @@ final class PartRows {
             if (encoded == ChunkedEncoder.NO_CHUNK) {
                 return NONE;
             }
-            Chunk chunk = new Chunk(bytes(encoded), this.rows, key(row), false);
+            Chunk chunk = new Chunk(ChunkedEncoder.bytes(encoded), this.rows, key(row), false);
             this.rows = 0;
             return chunk;
         }
 
         Chunk last(DataBuffer encoded) {
-            return new Chunk(bytes(encoded), this.rows, null, true);
+            return new Chunk(ChunkedEncoder.bytes(encoded), this.rows, null, true);
         }
 
         private @Nullable List<String> key(Readable row) {

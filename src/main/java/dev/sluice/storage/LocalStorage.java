@@ -60,7 +60,7 @@ public class LocalStorage implements Storage {
     @Override
     public FileUpload upload(String key, @Nullable UploadState resume) throws IOException {
         Path target = path(key);
-        Path partial = target.resolveSibling(target.getFileName() + PARTIAL);
+        Path partial = partial(target);
         Files.createDirectories(target.getParent());
         if (resume == null) {
             return new LocalFileUpload(FileChannel.open(partial, StandardOpenOption.CREATE,
@@ -80,7 +80,7 @@ public class LocalStorage implements Storage {
     @Override
     public void put(String key, byte[] content) throws IOException {
         Path target = path(key);
-        Path partial = target.resolveSibling(target.getFileName() + PARTIAL);
+        Path partial = partial(target);
         Files.createDirectories(target.getParent());
         try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -95,7 +95,7 @@ public class LocalStorage implements Storage {
         for (String key : keys) {
             Path target = path(key);
             Files.deleteIfExists(target);
-            Files.deleteIfExists(target.resolveSibling(target.getFileName() + PARTIAL));
+            Files.deleteIfExists(partial(target));
             try {
                 Files.deleteIfExists(target.getParent());
             }
@@ -112,9 +112,7 @@ public class LocalStorage implements Storage {
 
     @Override
     public InputStream readPartial(String key, long length) throws IOException {
-        Path target = path(key);
-        InputStream in = Files.newInputStream(target.resolveSibling(target.getFileName() + PARTIAL));
-        return new BoundedInputStream(in, length);
+        return new BoundedInputStream(Files.newInputStream(partial(path(key))), length);
     }
 
     @Override
@@ -128,6 +126,10 @@ public class LocalStorage implements Storage {
             throw new IllegalArgumentException("Not a file key: " + key);
         }
         return path;
+    }
+
+    private static Path partial(Path target) {
+        return target.resolveSibling(target.getFileName() + PARTIAL);
     }
 
     private static void writeFully(FileChannel channel, byte[] bytes, int offset, int length) throws IOException {

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
@@ -78,7 +79,10 @@ class S3ExportIntegrationTests {
         ResponseBytes<GetObjectResponse> object = s3()
             .getObjectAsBytes((get) -> get.bucket(S3MockServer.shared().bucket()).key(PREFIX + id + "/wide.ndjson"));
         byte[] streamed = exports.streamed("wide", "", "ndjson");
-        assertThat(object.asByteArray()).isEqualTo(streamed);
+        assertThat(object.asByteArray())
+            .as(() -> "first difference at byte " + Arrays.mismatch(object.asByteArray(), streamed) + " of "
+                    + streamed.length)
+            .isEqualTo(streamed);
         int parts = Integer.parseInt(object.response().eTag().replaceAll(".*-(\\d+)\"?$", "$1"));
         assertThat(parts).as("multipart parts of " + streamed.length + " bytes").isGreaterThanOrEqualTo(3);
         assertThat(Exports.file(status, "wide.ndjson").get("sha256"))
