@@ -18,6 +18,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -139,7 +140,24 @@ public class RowReader {
         if (fetchSize > 0) {
             statement.fetchSize(fetchSize);
         }
-        return Flux.from(statement.execute()).concatMap((result) -> result.map((row, metadata) -> mapper.apply(row)));
+        Flux<Result> results = Flux.from(statement.execute());
+        if (!query.bindings().isEmpty()) {
+            // One binding: one result over the driver's exchange, whose cancel closes the
+            // portal at the next page and releases what still arrives.
+            return results.concatMap((result) -> result.map((row, metadata) -> mapper.apply(row)));
+        }
+        // Without parameters the driver cuts the exchange into windows, one per result,
+        // and a window must not be cancelled (see DrainOnCancel): the cancel reaches the
+        // statement instead (the portal closes at the next page) while the window drains.
+        // A result never subscribed (cancelled first) is consumed, or its rows would
+        // stay.
+        return results
+            .concatMap((result) -> DrainOnCancel.of(Flux.from(result.map((row, metadata) -> mapper.apply(row)))))
+            .doOnDiscard(Result.class, RowReader::consume);
+    }
+
+    private static void consume(Result result) {
+        Flux.from(result.getRowsUpdated()).subscribe(null, (error) -> logger.debug("Discarded result failed", error));
     }
 
     private static Mono<Void> check(Connection connection, List<TypedValue> values) {
