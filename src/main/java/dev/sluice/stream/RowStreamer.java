@@ -38,7 +38,7 @@ public class RowStreamer {
     /**
      * The rows as chunks for the response. Errors before the first chunk propagate (the
      * caller answers with a problem); an error after it first closes the connection, so
-     * the client sees the transfer cut short.
+     * the client sees the transfer cut short. A client that goes away stops the query.
      */
     public Flux<DataBuffer> stream(Selection selection, Format format, ServerHttpResponse response) {
         SqlQuery query = SqlBuilder.rows(selection, format != Format.CSV);
@@ -49,6 +49,7 @@ public class RowStreamer {
         return Flux.defer(() -> {
             ChunkedEncoder encoder = ChunkedEncoder.of(format, selection.columns(), chunkSize);
             AtomicBoolean started = new AtomicBoolean();
+            AtomicBoolean gone = new AtomicBoolean();
             return this.reader.read(values, query, fetchSize, encoder::row)
                 .filter((chunk) -> chunk != ChunkedEncoder.NO_CHUNK)
                 .concatWith(Mono.fromSupplier(encoder::finish))
@@ -57,7 +58,11 @@ public class RowStreamer {
                     if (started.get()) {
                         Responses.abort(response);
                     }
-                });
+                })
+                // Ended by a closed connection is a failure, never a clean end: an error
+                // that closed it must not turn into the terminating chunk.
+                .takeUntilOther(Responses.closed(response).doOnNext(gone::set))
+                .concatWith(Mono.defer(() -> gone.get() ? Mono.error(new ClientGoneException()) : Mono.empty()));
         });
     }
 
