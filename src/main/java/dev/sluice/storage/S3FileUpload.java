@@ -7,8 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -65,6 +67,13 @@ final class S3FileUpload implements FileUpload {
 
     private final List<byte[]> blocks = new ArrayList<>();
 
+    /**
+     * Blocks of uploaded parts, for the next parts: allocated once, they settle in the
+     * old generation instead of being copied by every young collection while a part
+     * fills.
+     */
+    private final Queue<byte[]> spare = new ConcurrentLinkedQueue<>();
+
     /** The current part's size; its bytes fill the blocks in order. */
     private long buffered;
 
@@ -108,7 +117,8 @@ final class S3FileUpload implements FileUpload {
         while (written < length) {
             int used = (int) (this.buffered % BLOCK_SIZE);
             if (used == 0) {
-                this.blocks.add(new byte[BLOCK_SIZE]);
+                byte[] reused = this.spare.poll();
+                this.blocks.add((reused != null) ? reused : new byte[BLOCK_SIZE]);
             }
             byte[] block = this.blocks.get(this.blocks.size() - 1);
             int count = Math.min(length - written, BLOCK_SIZE - used);
@@ -245,6 +255,7 @@ final class S3FileUpload implements FileUpload {
         int number = this.number;
         long size = this.buffered;
         CompletableFuture<UploadPartResponse> call;
+        List<byte[]> partBlocks = List.copyOf(this.blocks);
         try {
             checkFailure();
             ByteBuffer[] body = takeBlocks();
@@ -260,6 +271,10 @@ final class S3FileUpload implements FileUpload {
         }
         this.number++;
         CompletableFuture<UploadState.Part> part = call.handle((response, error) -> {
+            if (error == null) {
+                // The SDK is done with the part's bytes (after a failure it may not be).
+                this.spare.addAll(partBlocks);
+            }
             this.uploading.release();
             if (error != null) {
                 IOException failure = S3Storage.failure("Uploading part " + number + " of " + location(), error);
