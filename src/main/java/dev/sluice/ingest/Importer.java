@@ -4,6 +4,8 @@ import java.util.concurrent.Semaphore;
 
 import dev.sluice.catalog.Dataset;
 import dev.sluice.database.Transactions;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -17,6 +19,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class Importer {
+
+    private static final Log logger = LogFactory.getLog(Importer.class);
 
     private final Transactions transactions;
 
@@ -46,6 +50,8 @@ class Importer {
             return this.transactions
                 .run((connection) -> ImportRun.run(connection, dataset, options, this.properties, body, this.scheduler),
                         ImportResult::commit)
+                .doOnError((error) -> logger.debug("Import into " + dataset.name() + " failed", error))
+                .doOnCancel(() -> logger.debug("Import into " + dataset.name() + " cancelled"))
                 .doFinally((signal) -> this.slots.release())
                 .map(ImportResult::reportOrThrow);
         });

@@ -147,6 +147,9 @@ final class RowSource {
         byte[] bytes = reader.buffer();
         int offset = reader.offset();
         int length = reader.length();
+        if (length == 0 && !header) {
+            return;
+        }
         int invalid = Utf8.invalidAt(bytes, offset, length);
         if (invalid >= 0) {
             reject(header, line, Utf8.reason(bytes, offset, invalid), ErrorKind.MALFORMED);

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
@@ -39,7 +40,10 @@ final class Imports {
     /** Posts a body; the answer's status and its JSON (a report or a problem). */
     static Answer post(WebTestClient client, String dataset, String query, MediaType type, byte[] body,
             String... headers) {
-        EntityExchangeResult<byte[]> result = client.post()
+        EntityExchangeResult<byte[]> result = client.mutate()
+            .responseTimeout(Duration.ofMinutes(1))
+            .build()
+            .post()
             .uri("/v1/datasets/" + dataset + "/rows" + (query.isEmpty() ? "" : "?" + query))
             .contentType(type)
             .headers((h) -> {
