@@ -15,6 +15,8 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Wrapped;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -31,6 +33,8 @@ import org.springframework.web.ErrorResponseException;
  * a time for values that do not fit their types and keys that clash, each with its line.
  */
 final class ImportRun {
+
+    private static final Log logger = LogFactory.getLog(ImportRun.class);
 
     private static final String SAVEPOINT = "sluice_import";
 
@@ -51,6 +55,10 @@ final class ImportRun {
     private final RowParser parser;
 
     private final RowSource source;
+
+    private final long started = System.nanoTime();
+
+    private long staged;
 
     private ImportRun(Connection connection, TargetTable target, ImportOptions options, ImportProperties properties,
             BodySource body, Scheduler scheduler) {
@@ -93,6 +101,7 @@ final class ImportRun {
             return run.execute(run.sql.createRows())
                 .then(run.copy())
                 .then(Mono.defer(run::finish))
+                .doOnSuccess((result) -> run.logTimes())
                 .doFinally((signal) -> scheduler.schedule(run.source::close));
         });
     }
@@ -113,6 +122,7 @@ final class ImportRun {
             .fromMany(chunks)
             .build()
             .onErrorMap((error) -> (source.failure() != null) ? bodyFailure(source.failure()) : error)
+            .doOnSuccess((rows) -> this.staged = System.nanoTime())
             .then();
     }
 
@@ -261,6 +271,14 @@ final class ImportRun {
         }
         return new BadImportException(HttpStatus.BAD_REQUEST, "Unreadable body",
                 "The request body could not be read to its end: " + failure.getMessage());
+    }
+
+    private void logTimes() {
+        if (logger.isDebugEnabled()) {
+            logger.debug(String.format("Import into %s: %d lines read and staged in %d ms, then %d ms to finish",
+                    this.target.dataset().name(), this.source.received(), (this.staged - this.started) / 1_000_000,
+                    (System.nanoTime() - this.staged) / 1_000_000));
+        }
     }
 
     private Mono<Void> execute(String statement) {

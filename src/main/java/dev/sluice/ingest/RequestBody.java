@@ -22,7 +22,7 @@ import org.springframework.http.HttpStatus;
  */
 final class RequestBody implements BodySource {
 
-    private static final int READ_AHEAD = 4;
+    private static final int READ_AHEAD = 16;
 
     private final Publisher<DataBuffer> body;
 
