@@ -134,6 +134,10 @@ final class ImportRun {
         if (this.errors.count() > this.options.tolerated()) {
             return diagnose().map(this::aborted);
         }
+        if (this.source.received() == this.errors.count()) {
+            // Nothing staged: an empty body, or every line rejected while reading.
+            return Mono.just(succeeded(new long[] { 0, 0 }));
+        }
         if (!this.target.keyIsUnique()) {
             return diagnoseThenWrite();
         }

@@ -182,9 +182,11 @@ final class NdjsonParser implements RowParser {
     // Jackson's message without its source description, with the position in the line.
     private static String message(JacksonException ex) {
         String message = ex.getOriginalMessage();
-        int newline = message.indexOf('\n');
-        if (newline >= 0) {
-            message = message.substring(0, newline);
+        for (String noise : new String[] { "\n", " (start marker at " }) {
+            int at = message.indexOf(noise);
+            if (at >= 0) {
+                message = message.substring(0, at);
+            }
         }
         TokenStreamLocation location = ex.getLocation();
         if (location != null && location.getByteOffset() >= 0) {

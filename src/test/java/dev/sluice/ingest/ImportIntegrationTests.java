@@ -157,6 +157,29 @@ class ImportIntegrationTests {
         assertThat(Imports.count("import_events")).isZero();
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '~', textBlock = """
+            application/x-ndjson | ~~           | 200 | ~~
+            application/x-ndjson | \\n\\n       | 200 | ~~
+            application/x-ndjson | id,kind\\n    | 400 | 1||malformed JSON
+            text/csv             | ~~           | 200 | ~~
+            text/csv             | id,kind\\n    | 200 | ~~
+            text/csv             | \\n\\n       | 400 | 1||the body must start with a header row
+            """)
+    void emptyBodiesImportNothing(String type, String body, int status, String error) {
+        Imports.Answer answer = Imports.post(this.client, "import-events", "", MediaType.parseMediaType(type),
+                body.replace("\\n", "\n"));
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
+        if (status == 200) {
+            assertThat(answer.number("received")).isZero();
+            assertThat(answer.number("written")).isZero();
+        }
+        else {
+            assertThat(answer.errors()).singleElement().satisfies((e) -> assertThat(e).startsWith(error));
+        }
+        assertThat(Imports.count("import_events")).isZero();
+    }
+
     @Test
     void compositeKeys() {
         String body = "{\"tenant\": \"a,b\", \"seq\": 1, \"label\": \"one\"}\n"
