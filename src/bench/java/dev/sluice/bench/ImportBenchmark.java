@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -131,7 +132,8 @@ final class ImportBenchmark {
     }
 
     private void download(URI uri) throws IOException, InterruptedException {
-        HttpResponse<Path> response = this.http.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofFile(NDJSON));
+        HttpResponse<Path> response = this.http.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofFile(NDJSON,
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING));
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + uri + " answered " + response.statusCode());
         }

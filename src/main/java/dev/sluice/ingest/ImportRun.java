@@ -157,7 +157,7 @@ final class ImportRun {
                 return Mono.just(aborted(rejects));
             }
             return write(true).map((written) -> succeeded(written, rejects))
-                .onErrorResume(ImportRun::isDataError, (error) -> Mono.just(refused((R2dbcException) error)));
+                .onErrorResume(ImportRun::isDataError, (error) -> Mono.just(refused((R2dbcException) error, rejects)));
         });
     }
 
@@ -218,11 +218,15 @@ final class ImportRun {
 
     // The move itself failed for a reason no line could be blamed for (a CHECK or foreign
     // key constraint, a trigger): the import is aborted with PostgreSQL's message.
-    private ImportResult refused(R2dbcException error) {
+    private ImportResult refused(R2dbcException error, Rejects rejects) {
         ErrorKind kind = "23505".equals(error.getSqlState()) ? ErrorKind.CONFLICT : ErrorKind.INVALID;
         ImportError refusal = new ImportError(null, null,
                 "the table refused the rows: " + error.getMessage() + " (SQLSTATE " + error.getSqlState() + ")", kind);
-        return aborted(List.of(refusal), 1, EnumSet.of(kind), Rejects.NONE);
+        List<ImportError> list = new ArrayList<>(rejects.list());
+        list.add(refusal);
+        EnumSet<ErrorKind> kinds = EnumSet.of(kind);
+        kinds.addAll(rejects.kinds());
+        return aborted(new Rejects(rejects.lines(), rejects.count() + 1, kinds, list));
     }
 
     private ImportResult succeeded(long[] written, Rejects rejects) {
@@ -244,13 +248,13 @@ final class ImportRun {
 
     private String abortDetail(ImportReport report) {
         StringBuilder detail = new StringBuilder("The import was aborted and nothing was written: ");
-        if (report.rejected() > 0) {
+        if (report.rejected() > this.options.tolerated()) {
             detail.append(report.rejected()).append(" of ").append(report.received()).append(" line(s) rejected");
             detail.append(this.options.skip() ? ", more than maxErrors=" + this.options.maxErrors() + "."
                     : " (onError=abort).");
         }
         else {
-            detail.append("the body cannot be imported.");
+            detail.append("the body as a whole cannot be imported.");
         }
         if (!report.errors().isEmpty()) {
             ImportError first = report.errors().get(0);

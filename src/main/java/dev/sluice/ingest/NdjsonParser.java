@@ -102,7 +102,7 @@ final class NdjsonParser implements RowParser {
                     return reject(line, name, "field '" + name + "' appears twice", ErrorKind.MALFORMED);
                 }
                 this.given[column] = true;
-                String problem = value(parser, parser.nextToken(), column, bytes, offset);
+                String problem = value(parser, parser.nextToken(), column, bytes, offset, offset + length);
                 if (problem != null) {
                     return reject(line, name, problem, ErrorKind.INVALID);
                 }
@@ -125,31 +125,26 @@ final class NdjsonParser implements RowParser {
     }
 
     // Sets the column's text from the value, or says why the value cannot be one.
-    private String value(JsonParser parser, JsonToken token, int column, byte[] bytes, int offset) {
+    private String value(JsonParser parser, JsonToken token, int column, byte[] bytes, int offset, int limit) {
         if (token == JsonToken.VALUE_NULL) {
             return null;
         }
+        int start = offset + (int) parser.currentTokenLocation().getByteOffset();
         if (this.raw[column]) {
-            long start = parser.currentTokenLocation().getByteOffset();
             if (token.isStructStart()) {
                 parser.skipChildren();
             }
             else {
                 parser.finishToken();
             }
-            long end = parser.currentLocation().getByteOffset();
-            this.rows.bytes(column, bytes, offset + (int) start, (int) (end - start));
+            this.rows.bytes(column, bytes, start, offset + (int) parser.currentLocation().getByteOffset() - start);
             return null;
         }
         return switch (token) {
-            case VALUE_STRING -> switch (this.rows.chars(column, parser.getStringCharacters(), parser.getStringOffset(),
-                    parser.getStringLength())) {
-                case CopyRows.NUL -> "the string holds \\u0000, which PostgreSQL text cannot hold";
-                case CopyRows.LONE_SURROGATE -> "the string holds half of a surrogate pair";
-                default -> null;
-            };
+            case VALUE_STRING -> string(parser, column, bytes, start + 1, limit);
             case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                this.rows.ascii(column, parser.getString());
+                // The digits exactly as written.
+                this.rows.bytes(column, bytes, start, offset + (int) parser.currentLocation().getByteOffset() - start);
                 yield null;
             }
             case VALUE_TRUE, VALUE_FALSE -> {
@@ -159,6 +154,25 @@ final class NdjsonParser implements RowParser {
             }
             default -> "a JSON " + describe(token) + " cannot be a value of column '"
                     + this.layout.columns().get(column).name() + "' (" + this.layout.columns().get(column).type() + ")";
+        };
+    }
+
+    // A string without escapes is its bytes (already checked to be UTF-8; Jackson checks
+    // the rest as it skips it): only strings with escapes are decoded.
+    private String string(JsonParser parser, int column, byte[] bytes, int start, int limit) {
+        int end = start;
+        while (end < limit && bytes[end] != '"' && bytes[end] != '\\') {
+            end++;
+        }
+        if (end < limit && bytes[end] == '"') {
+            this.rows.bytes(column, bytes, start, end - start);
+            return null;
+        }
+        return switch (this.rows.chars(column, parser.getStringCharacters(), parser.getStringOffset(),
+                parser.getStringLength())) {
+            case CopyRows.NUL -> "the string holds \\u0000, which PostgreSQL text cannot hold";
+            case CopyRows.LONE_SURROGATE -> "the string holds half of a surrogate pair";
+            default -> null;
         };
     }
 

@@ -62,6 +62,8 @@ class BadInputIntegrationTests {
                 bad("invalid escape", GOOD + "{\"id\": 2, \"kind\": \"a\\qb\"}", 400, 2, "",
                         "Unrecognized character escape"),
                 bad("single quotes", GOOD + "{'id': 2}", 400, 2, "", "malformed JSON"),
+                bad("unescaped control character", GOOD + "{\"id\": 2, " + OTHER + ", \"note\": \"a\tb\"}", 400, 2, "",
+                        "malformed JSON: Illegal unquoted character"),
                 bad("two objects on a line", GOOD + "{\"id\": 2, " + OTHER + "} {}", 400, 2, "",
                         "more follows the object"),
                 bad("NaN literal", GOOD + "{\"id\": 2, " + OTHER + ", \"amount\": NaN}", 400, 2, "", "malformed JSON"),
