@@ -188,13 +188,15 @@ final class ImportRun {
     // Inserted and written rows.
     private Mono<long[]> write(boolean skipRejected) {
         String insert = this.sql.insert(this.parser.written(), this.options.upsert(), skipRejected);
-        if (this.options.upsert()) {
+        if (!this.options.upsert()) {
+            return rowCount(insert).map((count) -> new long[] { count, count });
+        }
+        if (this.target.kind().equals("r")) {
             return rows(insert, (row) -> new long[] { value(row, 0), value(row, 1) }).next();
         }
-        return Flux.from(this.connection.createStatement(insert).execute())
-            .concatMap((result) -> result.getRowsUpdated())
-            .reduce(0L, Long::sum)
-            .map((count) -> new long[] { count, count });
+        // Partitioned: the rows to be updated are counted first.
+        return rows(this.sql.existingKeys(skipRejected), (row) -> value(row, 0)).next()
+            .flatMap((existing) -> rowCount(insert).map((count) -> new long[] { count - existing, count }));
     }
 
     private ImportResult succeeded(long[] written) {
@@ -287,6 +289,12 @@ final class ImportRun {
                     this.target.dataset().name(), this.source.received(), (this.staged - this.started) / 1_000_000,
                     (System.nanoTime() - this.staged) / 1_000_000));
         }
+    }
+
+    private Mono<Long> rowCount(String statement) {
+        return Flux.from(this.connection.createStatement(statement).execute())
+            .concatMap((result) -> result.getRowsUpdated())
+            .reduce(0L, Long::sum);
     }
 
     private Mono<Void> execute(String statement) {

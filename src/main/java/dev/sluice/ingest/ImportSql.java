@@ -54,7 +54,8 @@ final class ImportSql {
     }
 
     /**
-     * Moves the staged rows into the table; answers one row: inserted, and all written.
+     * Moves the staged rows into the table. An upsert into a plain table answers one row:
+     * inserted, and all written; otherwise the row count is all written.
      * @param written the columns the body gave
      * @param upsert whether a row whose key exists is updated
      * @param skipRejected whether lines in the rejects table are left out
@@ -87,8 +88,11 @@ final class ImportSql {
         insert.append(set.stream()
             .map((column) -> column.identifier() + " = EXCLUDED." + column.identifier())
             .collect(Collectors.joining(", ")));
+        if (!this.target.kind().equals("r")) {
+            return insert.toString();
+        }
         // xmax is 0 on a freshly inserted row version, set on one that ON CONFLICT
-        // updated.
+        // updated (a partitioned table has no xmax to return: see existingKeys).
         return "WITH written AS (" + insert + " RETURNING (t.xmax = 0) AS inserted) "
                 + "SELECT count(*) FILTER (WHERE inserted), count(*) FROM written";
     }
@@ -122,15 +126,20 @@ final class ImportSql {
 
     /** Rejects each line whose key the table has already (mode=insert). */
     String rejectExistingKeys() {
-        String match = this.target.dataset()
-            .key()
-            .stream()
-            .map((column) -> "t." + column.identifier() + " = " + conversion(column))
-            .collect(Collectors.joining(" AND "));
+        String match = keyMatch();
         return "INSERT INTO " + REJECTS + " (line, col, reason, kind) SELECT s.line, " + keyNames() + ", "
                 + "'a row with this key (' || " + keyText() + " || ') exists already', '" + ErrorKind.CONFLICT
                 + "' FROM " + ROWS + " s WHERE " + NOT_REJECTED + " AND EXISTS (SELECT 1 FROM "
                 + this.target.dataset().relation() + " t WHERE " + match + ")";
+    }
+
+    /**
+     * Staged rows whose key the table has: the rows an upsert into a partitioned table
+     * will update.
+     */
+    String existingKeys(boolean skipRejected) {
+        return "SELECT count(*) FROM " + ROWS + " s WHERE " + (skipRejected ? NOT_REJECTED + " AND " : "")
+                + "EXISTS (SELECT 1 FROM " + this.target.dataset().relation() + " t WHERE " + keyMatch() + ")";
     }
 
     /** Rejected lines, errors, and the kinds of error among them. */
@@ -140,6 +149,14 @@ final class ImportSql {
 
     String rejectList(int limit) {
         return "SELECT line, col, reason, kind FROM " + REJECTS + " ORDER BY line, col LIMIT " + limit;
+    }
+
+    private String keyMatch() {
+        return this.target.dataset()
+            .key()
+            .stream()
+            .map((column) -> "t." + column.identifier() + " = " + conversion(column))
+            .collect(Collectors.joining(" AND "));
     }
 
     private String conversion(Column column) {

@@ -28,7 +28,7 @@ class ImportIntegrationTests {
 
     @AfterEach
     void empty() {
-        Imports.sql("TRUNCATE import_events, import_pairs, import_loose, import_checked");
+        Imports.sql("TRUNCATE import_events, import_pairs, import_loose, import_checked, import_parted");
     }
 
     @Test
@@ -207,6 +207,20 @@ class ImportIntegrationTests {
         assertThat(upsert.status()).isEqualTo(422);
         assertThat(upsert.body().get("detail").asString()).contains("needs a unique index");
         assertThat(Imports.rows("SELECT id, label FROM import_loose")).containsExactly("1|there");
+    }
+
+    @Test
+    void partitionedTables() {
+        String first = "{\"id\": 1, \"label\": \"a\"}\n{\"id\": 150, \"label\": \"b\"}\n";
+        assertThat(Imports.post(this.client, "import-parted", "", Imports.NDJSON, first).number("inserted"))
+            .isEqualTo(2);
+        String second = "{\"id\": 1, \"label\": \"c\"}\n{\"id\": 2, \"label\": \"d\"}\n{\"id\": 150}\n";
+        Imports.Answer upsert = Imports.post(this.client, "import-parted", "mode=upsert", Imports.NDJSON, second);
+        assertThat(upsert.status()).as(upsert.toString()).isEqualTo(200);
+        assertThat(upsert.number("inserted")).isEqualTo(1);
+        assertThat(upsert.number("updated")).isEqualTo(2);
+        assertThat(Imports.rows("SELECT tableoid::regclass, id, label FROM import_parted ORDER BY id"))
+            .containsExactly("import_parted_low|1|c", "import_parted_low|2|d", "import_parted_high|150|null");
     }
 
     @Test
