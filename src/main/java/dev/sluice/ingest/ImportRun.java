@@ -102,7 +102,12 @@ final class ImportRun {
                 .then(run.copy())
                 .then(Mono.defer(run::finish))
                 .doOnSuccess((result) -> run.logTimes())
-                .doFinally((signal) -> scheduler.schedule(run.source::close));
+                .doFinally((signal) -> {
+                    // Unblocks a waiting read at once; the release waits for it on an
+                    // import thread.
+                    run.source.stop();
+                    scheduler.schedule(run.source::close);
+                });
         });
     }
 

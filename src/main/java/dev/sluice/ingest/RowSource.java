@@ -124,12 +124,20 @@ final class RowSource {
     }
 
     /**
-     * Stops reading from any thread: a read that waits returns, and what the source holds
-     * is released by the thread that reads, or now if none does.
+     * Stops reading, from any thread without blocking: a read that waits for the body
+     * returns.
      */
-    void close() {
+    void stop() {
         this.closed = true;
         this.body.abort();
+    }
+
+    /**
+     * Stops reading and releases what the source holds, once the thread that reads has
+     * let go of it (so this may wait for the chunk being read).
+     */
+    void close() {
+        stop();
         synchronized (this) {
             end();
             this.rows.close();
