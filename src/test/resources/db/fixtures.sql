@@ -182,3 +182,21 @@ END
 $$;
 CREATE VIEW wide_doomed AS
 SELECT id, body, fuse(id) AS tick FROM wide_rows ORDER BY id;
+
+-- Import targets, empty: the import tests fill them (and empty them again). import_types is an empty copy of
+-- type_samples for the round trip; import_loose has a key without a unique index; import_parted is partitioned; import_checked has a CHECK
+-- constraint, a generated column and a column with a default that its dataset leaves out.
+CREATE TABLE import_types (LIKE type_samples INCLUDING ALL);
+CREATE TABLE import_events (LIKE events INCLUDING ALL);
+CREATE TABLE import_pairs (LIKE pairs INCLUDING ALL);
+CREATE TABLE import_loose (id integer, label text);
+CREATE TABLE import_parted (id integer PRIMARY KEY, label text) PARTITION BY RANGE (id);
+CREATE TABLE import_parted_low PARTITION OF import_parted FOR VALUES FROM (MINVALUE) TO (100);
+CREATE TABLE import_parted_high PARTITION OF import_parted FOR VALUES FROM (100) TO (MAXVALUE);
+CREATE TABLE import_checked (
+    id integer PRIMARY KEY,
+    quantity integer NOT NULL CHECK (quantity > 0),
+    doubled integer GENERATED ALWAYS AS (quantity * 2) STORED,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    note text
+);

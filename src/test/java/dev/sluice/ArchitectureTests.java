@@ -10,7 +10,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The package boundaries, checked rather than remembered: data flows one way, catalog →
- * query → database → encode → stream → export (which alone writes to storage), and
+ * query → database → encode → stream → export (which alone writes to storage); imports
+ * ({@code ingest}) stand beside the exports, using only the catalog and the database; and
  * {@code web} (what every endpoint shares) depends on none of them.
  */
 class ArchitectureTests {
@@ -36,24 +37,28 @@ class ArchitectureTests {
             .definedBy("dev.sluice.export..")
             .layer("storage")
             .definedBy("dev.sluice.storage..")
+            .layer("ingest")
+            .definedBy("dev.sluice.ingest..")
             .layer("web")
             .definedBy("dev.sluice.web..")
             .whereLayer("export")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("ingest")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("stream")
             .mayOnlyBeAccessedByLayers("export")
             .whereLayer("encode")
             .mayOnlyBeAccessedByLayers("stream", "export")
             .whereLayer("database")
-            .mayOnlyBeAccessedByLayers("encode", "stream", "export")
+            .mayOnlyBeAccessedByLayers("encode", "stream", "export", "ingest")
             .whereLayer("query")
             .mayOnlyBeAccessedByLayers("database", "stream", "export")
             .whereLayer("catalog")
-            .mayOnlyBeAccessedByLayers("query", "database", "encode", "stream", "export")
+            .mayOnlyBeAccessedByLayers("query", "database", "encode", "stream", "export", "ingest")
             .whereLayer("storage")
             .mayOnlyBeAccessedByLayers("export")
             .whereLayer("web")
-            .mayOnlyBeAccessedByLayers("stream", "catalog", "query", "database", "encode", "export")
+            .mayOnlyBeAccessedByLayers("stream", "catalog", "query", "database", "encode", "export", "ingest")
             .check(classes);
     }
 

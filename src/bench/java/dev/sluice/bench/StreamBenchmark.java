@@ -50,7 +50,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>an export job of every row to local storage, submission to success</li>
  * <li>the same to S3Mock (its standalone jar, a process of its own), from a second
  * server configured for it</li>
+ * <li>an import of every row, as NDJSON, into an empty table, beside PostgreSQL's
+ * {@code COPY ... FROM STDIN (FORMAT csv)} ({@link ImportBenchmark})</li>
  * </ol>
+ * {@code -Dbench.phases=import} runs only (6).
  * The report goes to stdout and target/bench-report.txt, the server's log to
  * target/bench-server.log.
  */
@@ -77,10 +80,13 @@ public final class StreamBenchmark {
     /** Bytes the downloads have read so far, to tell a slow server from a stalled one. */
     private final AtomicLong received = new AtomicLong();
 
-    private StreamBenchmark(long rows, int clients, List<String> serverJvmArguments) {
+    private final boolean importOnly;
+
+    private StreamBenchmark(long rows, int clients, List<String> serverJvmArguments, boolean importOnly) {
         this.rows = rows;
         this.clients = clients;
         this.serverJvmArguments = serverJvmArguments;
+        this.importOnly = importOnly;
     }
 
     public static void main(String[] args) {
@@ -89,7 +95,8 @@ public final class StreamBenchmark {
             .filter((argument) -> !argument.isBlank())
             .forEach(serverJvmArguments::add);
         StreamBenchmark benchmark = new StreamBenchmark(Long.getLong("bench.rows", 5_000_000L),
-                Integer.getInteger("bench.clients", 8), serverJvmArguments);
+                Integer.getInteger("bench.clients", 8), serverJvmArguments,
+                System.getProperty("bench.phases", "all").equals("import"));
         try {
             String report = benchmark.run();
             System.out.print(report);
@@ -109,6 +116,11 @@ public final class StreamBenchmark {
         TestDatabase database = TestDatabase.start();
         log("Creating %,d rows in %s", this.rows, DemoData.TABLE);
         DemoData.create(database, this.rows);
+        ImportBenchmark imports = new ImportBenchmark(database, this.http, this.serverJvmArguments, this.rows);
+        if (this.importOnly) {
+            return String.format(Locale.ROOT, "Sluice import benchmark: %,d rows of %s, server %s%n", this.rows,
+                    DemoData.TABLE, String.join(" ", this.serverJvmArguments)) + imports.run().format();
+        }
         log("(1) COPY, two runs");
         Measurement first = copy(database);
         Measurement second = copy(database);
@@ -149,9 +161,10 @@ public final class StreamBenchmark {
             rssPeakReset &= resetPeaks(server);
             s3Job = new Report.Phase(exportJob(server), memory(server));
         }
-        return new Report(this.rows, this.clients, this.serverJvmArguments, copy, warmUp, single, concurrent, each,
-                localJob, s3Job, rssPeakReset)
+        String report = new Report(this.rows, this.clients, this.serverJvmArguments, copy, warmUp, single, concurrent,
+                each, localJob, s3Job, rssPeakReset)
             .format();
+        return report + System.lineSeparator() + imports.run().format();
     }
 
     /**
@@ -309,7 +322,7 @@ public final class StreamBenchmark {
         }
     }
 
-    private static void log(String format, Object... arguments) {
+    static void log(String format, Object... arguments) {
         System.out.println("[bench] " + String.format(Locale.ROOT, format, arguments));
     }
 
