@@ -93,9 +93,7 @@ class StreamFailureIntegrationTests {
         }
         await().atMost(Duration.ofSeconds(10))
             .untilAsserted(() -> assertThat(runningQueries("slow_events")).as(activity()).isZero());
-        ConnectionPool pool = (ConnectionPool) this.connectionFactory;
-        await().atMost(Duration.ofSeconds(10))
-            .untilAsserted(() -> assertThat(pool.getMetrics().orElseThrow().acquiredSize()).isZero());
+        PoolHealth.assertHealthy(this.connectionFactory);
     }
 
     // Repeated: whether the driver learns of the dead backend on a read or on a write
