@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -49,8 +50,11 @@ public final class S3MockServer {
 
     private final S3Client client;
 
-    private S3MockServer(URI endpoint) {
+    private final Process process;
+
+    private S3MockServer(URI endpoint, Process process) {
         this.endpoint = endpoint;
+        this.process = process;
         this.client = S3Client.builder()
             .endpointOverride(endpoint)
             .region(Region.US_EAST_1)
@@ -63,12 +67,29 @@ public final class S3MockServer {
     /** The server the tests share, with an empty bucket {@link #bucket()}. */
     public static synchronized S3MockServer shared() {
         if (shared == null) {
-            shared = start();
+            // Quick to start: the tests move little data.
+            shared = start(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+                    LOG.getParent().toAbsolutePath());
         }
         return shared;
     }
 
-    private static S3MockServer start() {
+    /**
+     * A server of its own for moving gigabytes: the full JIT (the tests' C1-only JIT is
+     * built for a quick start) and its store in memory where {@code /dev/shm} exists, so
+     * the benchmark measures Sluice rather than this machine's disk.
+     */
+    public static S3MockServer forThroughput() {
+        Path memory = Path.of("/dev/shm");
+        return start(List.of("-Xmx1g"), Files.isWritable(memory) ? memory : LOG.getParent().toAbsolutePath());
+    }
+
+    /** The CPU time its process has used so far. */
+    public Duration cpuTime() {
+        return this.process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    private static S3MockServer start(List<String> jvmOptions, Path storeParent) {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: run the tests through Maven "
                     + "(process-test-resources copies it), e.g. ./mvnw test -Dtest=...");
@@ -78,13 +99,14 @@ public final class S3MockServer {
             int httpPort = freePort();
             Files.createDirectories(LOG.getParent());
             // S3Mock deletes only a store it created itself: this one is deleted on exit
-            Path root = Files.createTempDirectory(LOG.getParent().toAbsolutePath(), "store-");
-            List<String> command = List.of(javaExecutable(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-jar", JAR.toString(), "--http.port=" + httpPort,
+            Path root = Files.createTempDirectory(storeParent, "sluice-s3mock-");
+            List<String> command = new ArrayList<>(List.of(javaExecutable()));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", JAR.toString(), "--http.port=" + httpPort,
                     // server.port is its HTTPS port (9191 by default): 0 picks a free one
                     "--server.port=0", "--com.adobe.testing.s3mock.store.initial-buckets=" + BUCKET,
                     "--com.adobe.testing.s3mock.store.root=" + root,
-                    "--com.adobe.testing.s3mock.store.retain-files-on-exit=false", "--spring.main.banner-mode=off");
+                    "--com.adobe.testing.s3mock.store.retain-files-on-exit=false", "--spring.main.banner-mode=off"));
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(LOG.toFile())
                 .start();
@@ -95,7 +117,7 @@ public final class S3MockServer {
             URI endpoint = URI.create("http://127.0.0.1:" + httpPort);
             awaitBucket(process, endpoint);
             System.out.printf("S3Mock started at %s in %.1f s%n", endpoint, (System.nanoTime() - started) / 1e9);
-            return new S3MockServer(endpoint);
+            return new S3MockServer(endpoint, process);
         }
         catch (IOException ex) {
             throw new UncheckedIOException("S3Mock did not start", ex);

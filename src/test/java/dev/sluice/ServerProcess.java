@@ -95,6 +95,11 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Kills the server as {@code kill -9} would: nothing runs on its way out. */
+    /** The CPU time the server's process has used so far. */
+    public Duration cpuTime() {
+        return this.process.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
     public void kill() throws InterruptedException {
         this.process.destroyForcibly().waitFor();
     }

@@ -14,7 +14,7 @@ record Report(long rows, int clients, List<String> serverJvmArguments, Measureme
         Phase single, Phase concurrent, List<Measurement> each, Phase localJob, Phase s3Job, boolean rssPeakReset) {
 
     /** A measured phase and the server's memory during it. */
-    record Phase(Measurement measurement, ServerMemory memory) {
+    record Phase(Measurement measurement, ServerMemory memory, CpuUse cpu) {
     }
 
     private static final String ROW = "%-44s %9.2f %13s %9.1f %10.1f%n";
@@ -51,6 +51,13 @@ record Report(long rows, int clients, List<String> serverJvmArguments, Measureme
         memory(report, "(3) " + this.clients + " clients", this.concurrent.memory());
         memory(report, "(4) export job, local", this.localJob.memory());
         memory(report, "(5) export job, S3Mock (second server)", this.s3Job.memory());
+        line(report, "%n%-44s %10s %10s %14s%n", "CPU seconds", "server", "S3Mock", "machine busy");
+        cpu(report, "(2) 1 client", this.single.cpu());
+        cpu(report, "(3) " + this.clients + " clients", this.concurrent.cpu());
+        cpu(report, "(4) export job, local", this.localJob.cpu());
+        cpu(report, "(5) export job, S3Mock", this.s3Job.cpu());
+        line(report, "machine busy: of the processors' time during the phase; the rest of it is PostgreSQL, the%n"
+                + "benchmark's client and the system%n%n");
         line(report, "peak heap used: the heap pools' peaks summed (an upper bound), since the phase began%n");
         line(report, "peak RSS: VmHWM, %s%n", this.rssPeakReset ? "since the phase began"
                 : "since the server started (the kernel refused to reset it)");
@@ -66,6 +73,13 @@ record Report(long rows, int clients, List<String> serverJvmArguments, Measureme
     private static void memory(StringBuilder report, String label, ServerMemory memory) {
         line(report, MEMORY_ROW, label, mebibytes(memory.peakHeapUsed()), mebibytes(memory.maxHeap()),
                 mebibytes(memory.peakRss()));
+    }
+
+    private static void cpu(StringBuilder report, String label, CpuUse cpu) {
+        line(report, "%-44s %10.1f %10s %14s%n", label, cpu.server(),
+                (cpu.store() < 0) ? "-" : String.format(Locale.ROOT, "%.1f", cpu.store()),
+                (cpu.machineBusy() < 0) ? "n/a"
+                        : String.format(Locale.ROOT, "%.1f of %.1f", cpu.machineBusy(), cpu.machine()));
     }
 
     private static String mebibytes(long bytes) {

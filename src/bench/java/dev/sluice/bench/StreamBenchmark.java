@@ -139,16 +139,19 @@ public final class StreamBenchmark {
             warmUp = downloads(rows, 1, new ArrayList<>());
             log("(2) one client");
             rssPeakReset = resetPeaks(server);
-            single = new Report.Phase(downloads(rows, 1, new ArrayList<>()), memory(server));
+            CpuUse.Start cpu = CpuUse.start(server::cpuTime, () -> Duration.ZERO);
+            single = new Report.Phase(downloads(rows, 1, new ArrayList<>()), memory(server), cpu.stop());
             log("(3) %d clients", this.clients);
             rssPeakReset &= resetPeaks(server);
-            concurrent = new Report.Phase(downloads(rows, this.clients, each), memory(server));
+            cpu = CpuUse.start(server::cpuTime, () -> Duration.ZERO);
+            concurrent = new Report.Phase(downloads(rows, this.clients, each), memory(server), cpu.stop());
             log("(4) export job to local storage");
             rssPeakReset &= resetPeaks(server);
-            localJob = new Report.Phase(exportJob(server), memory(server));
+            cpu = CpuUse.start(server::cpuTime, () -> Duration.ZERO);
+            localJob = new Report.Phase(exportJob(server), memory(server), cpu.stop());
         }
         log("Starting S3Mock and a server that exports to it");
-        S3MockServer s3 = S3MockServer.shared();
+        S3MockServer s3 = S3MockServer.forThroughput();
         Report.Phase s3Job;
         try (ServerProcess server = ServerProcess.start(BenchServer.class, database, this.serverJvmArguments,
                 List.of("--sluice.storage.type=s3", "--sluice.storage.s3.endpoint=" + s3.endpoint(),
@@ -159,7 +162,8 @@ public final class StreamBenchmark {
             downloads(server.uri(ROWS), 1, new ArrayList<>());
             log("(5) export job to S3Mock");
             rssPeakReset &= resetPeaks(server);
-            s3Job = new Report.Phase(exportJob(server), memory(server));
+            CpuUse.Start cpu = CpuUse.start(server::cpuTime, s3::cpuTime);
+            s3Job = new Report.Phase(exportJob(server), memory(server), cpu.stop());
         }
         String report = new Report(this.rows, this.clients, this.serverJvmArguments, copy, warmUp, single, concurrent,
                 each, localJob, s3Job, rssPeakReset)
