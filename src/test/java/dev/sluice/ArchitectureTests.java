@@ -11,8 +11,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The package boundaries, checked rather than remembered: data flows one way, catalog →
  * query → database → encode → stream → export (which alone writes to storage); imports
- * ({@code ingest}) stand beside the exports, using only the catalog and the database; and
- * {@code web} (what every endpoint shares) depends on none of them.
+ * ({@code ingest}) stand beside the exports, using only the catalog, the database and (to
+ * read stored exports back) storage; and {@code web} (what every endpoint shares) depends
+ * on none of them.
  */
 class ArchitectureTests {
 
@@ -56,7 +57,7 @@ class ArchitectureTests {
             .whereLayer("catalog")
             .mayOnlyBeAccessedByLayers("query", "database", "encode", "stream", "export", "ingest")
             .whereLayer("storage")
-            .mayOnlyBeAccessedByLayers("export")
+            .mayOnlyBeAccessedByLayers("export", "ingest")
             .whereLayer("web")
             .mayOnlyBeAccessedByLayers("stream", "catalog", "query", "database", "encode", "export", "ingest")
             .check(classes);
