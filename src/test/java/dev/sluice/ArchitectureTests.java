@@ -12,8 +12,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The package boundaries, checked rather than remembered: data flows one way, catalog →
  * query → database → encode → stream → export (which alone writes to storage); imports
  * ({@code ingest}) stand beside the exports, using only the catalog, the database and (to
- * read stored exports back) storage; and {@code web} (what every endpoint shares) depends
- * on none of them.
+ * read stored exports back) storage; both run their jobs in {@code job}'s loop; and
+ * {@code web} (what every endpoint shares) depends on none of them.
  */
 class ArchitectureTests {
 
@@ -42,6 +42,8 @@ class ArchitectureTests {
             .definedBy("dev.sluice.ingest..")
             .layer("web")
             .definedBy("dev.sluice.web..")
+            .layer("job")
+            .definedBy("dev.sluice.job..")
             .whereLayer("export")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("ingest")
@@ -60,6 +62,8 @@ class ArchitectureTests {
             .mayOnlyBeAccessedByLayers("export", "ingest")
             .whereLayer("web")
             .mayOnlyBeAccessedByLayers("stream", "catalog", "query", "database", "encode", "export", "ingest")
+            .whereLayer("job")
+            .mayOnlyBeAccessedByLayers("export", "ingest")
             .check(classes);
     }
 

@@ -29,7 +29,7 @@ import org.springframework.web.ErrorResponseException;
  * its manifest entry. A cancel, a lost lease or shutdown cancels the transaction, so the
  * server rolls it back.
  */
-final class ImportJobRun {
+final class ImportJobRun implements Runnable {
 
     private static final Log logger = LogFactory.getLog(ImportJobRun.class);
 
@@ -86,7 +86,8 @@ final class ImportJobRun {
         }
     }
 
-    void run() {
+    @Override
+    public void run() {
         Disposable heartbeat = Flux.interval(this.runner.properties.heartbeat())
             .onBackpressureDrop()
             .concatMap((tick) -> beat(), 1)
