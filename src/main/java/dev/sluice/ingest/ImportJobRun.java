@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 
 import dev.sluice.database.DatabaseErrors;
 import dev.sluice.database.DatabaseUnavailableException;
@@ -72,10 +71,6 @@ final class ImportJobRun implements Runnable {
         });
         this.progress = new ImportJobProgress[this.files.size()];
         Arrays.fill(this.progress, ImportJobProgress.NONE);
-    }
-
-    UUID id() {
-        return this.job.id();
     }
 
     /** Asks the run to stop: its transaction is cancelled at once. */
