@@ -200,3 +200,20 @@ CREATE TABLE import_checked (
     created_at timestamptz NOT NULL DEFAULT now(),
     note text
 );
+
+-- Import job targets, empty: copies of events and pairs, and one whose every insert takes 20 ms (an import
+-- job that is still running when it is cancelled) and counts itself in a sequence, which a rollback does not undo.
+CREATE TABLE job_events (LIKE events INCLUDING ALL);
+CREATE TABLE job_pairs (LIKE pairs INCLUDING ALL);
+CREATE TABLE job_slow (LIKE events INCLUDING ALL);
+CREATE SEQUENCE job_slow_inserts OWNED BY job_slow.id;
+CREATE FUNCTION slow_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM pg_sleep(0.02);
+    PERFORM nextval('job_slow_inserts');
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER job_slow_insert BEFORE INSERT ON job_slow FOR EACH ROW EXECUTE FUNCTION slow_insert();

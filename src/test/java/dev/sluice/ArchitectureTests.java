@@ -11,7 +11,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The package boundaries, checked rather than remembered: data flows one way, catalog →
  * query → database → encode → stream → export (which alone writes to storage); imports
- * ({@code ingest}) stand beside the exports, using only the catalog and the database; and
+ * ({@code ingest}) stand beside the exports, using only the catalog, the database and (to
+ * read stored exports back) storage; both run their jobs in {@code job}'s loop; and
  * {@code web} (what every endpoint shares) depends on none of them.
  */
 class ArchitectureTests {
@@ -41,6 +42,8 @@ class ArchitectureTests {
             .definedBy("dev.sluice.ingest..")
             .layer("web")
             .definedBy("dev.sluice.web..")
+            .layer("job")
+            .definedBy("dev.sluice.job..")
             .whereLayer("export")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("ingest")
@@ -56,9 +59,11 @@ class ArchitectureTests {
             .whereLayer("catalog")
             .mayOnlyBeAccessedByLayers("query", "database", "encode", "stream", "export", "ingest")
             .whereLayer("storage")
-            .mayOnlyBeAccessedByLayers("export")
+            .mayOnlyBeAccessedByLayers("export", "ingest")
             .whereLayer("web")
             .mayOnlyBeAccessedByLayers("stream", "catalog", "query", "database", "encode", "export", "ingest")
+            .whereLayer("job")
+            .mayOnlyBeAccessedByLayers("export", "ingest")
             .check(classes);
     }
 

@@ -13,6 +13,7 @@ import java.util.UUID;
 import dev.sluice.catalog.Column;
 import dev.sluice.query.BadQueryException;
 import dev.sluice.storage.Storage;
+import dev.sluice.web.RetryAfter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -184,15 +185,8 @@ class ExportController {
             .map((job) -> ExportView.of(job, base(http)));
     }
 
-    // Pollers back off by themselves: a tenth of the job's age, between 1 s and the cap.
     private HttpHeaders retryAfter(ExportView view) {
-        HttpHeaders headers = new HttpHeaders();
-        if (view.open()) {
-            long age = Duration.between(view.createdAt(), Instant.now()).toSeconds();
-            long delay = Math.max(1, Math.min(age / 10, this.properties.retryAfterCap().toSeconds()));
-            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(delay));
-        }
-        return headers;
+        return RetryAfter.of(view.open(), view.createdAt(), this.properties.retryAfterCap());
     }
 
     private String canonical(ExportRequest request) {

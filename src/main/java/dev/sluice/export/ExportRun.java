@@ -36,7 +36,7 @@ import org.springframework.web.ErrorResponseException;
  * lease, saves progress and notices a cancel or a lost lease; the run then stops within
  * one chunk.
  */
-final class ExportRun {
+final class ExportRun implements Runnable {
 
     private static final Log logger = LogFactory.getLog(ExportRun.class);
 
@@ -84,7 +84,8 @@ final class ExportRun {
         }
     }
 
-    void run() {
+    @Override
+    public void run() {
         Disposable heartbeat = Flux.interval(this.runner.properties.heartbeat())
             .onBackpressureDrop()
             .concatMap((tick) -> beat(), 1)

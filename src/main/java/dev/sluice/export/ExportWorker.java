@@ -1,19 +1,11 @@
 package dev.sluice.export;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.sluice.job.JobLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -28,24 +20,15 @@ public class ExportWorker implements SmartLifecycle {
 
     private final ExportRunner runner;
 
-    private final Expiry expiry;
-
     private final String replicaId;
 
-    private final Set<ExportRun> running = ConcurrentHashMap.newKeySet();
-
-    private volatile boolean started;
-
-    private ScheduledExecutorService poller;
-
-    private ExecutorService jobThreads;
+    private final JobLoop<ExportRun> loop;
 
     ExportWorker(ExportRunner runner, Expiry expiry) {
         this.runner = runner;
-        this.expiry = expiry;
-        String configured = runner.properties.replicaId();
-        this.replicaId = (configured != null) ? configured
-                : hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.replicaId = JobLoop.replicaId(runner.properties.replicaId());
+        this.loop = new JobLoop<>("export", runner.properties.concurrentJobs(), runner.properties.pollInterval(),
+                this::claim, expiry::sweep);
     }
 
     String replicaId() {
@@ -54,27 +37,13 @@ public class ExportWorker implements SmartLifecycle {
 
     @Override
     public void start() {
-        AtomicInteger threads = new AtomicInteger();
-        this.poller = Executors.newSingleThreadScheduledExecutor((task) -> thread(task, "export-poller"));
-        this.jobThreads = Executors.newCachedThreadPool((task) -> thread(task, "export-" + threads.incrementAndGet()));
-        long interval = this.runner.properties.pollInterval().toMillis();
-        this.poller.scheduleWithFixedDelay(this::poll, 0, interval, TimeUnit.MILLISECONDS);
-        this.started = true;
+        this.loop.start();
     }
 
     @Override
     public void stop() {
-        this.started = false;
-        this.poller.shutdownNow();
-        this.running.forEach((run) -> run.stop(ExportRun.Stop.SHUTDOWN));
-        this.jobThreads.shutdown();
-        try {
-            if (!this.jobThreads.awaitTermination(30, TimeUnit.SECONDS)) {
-                logger.warn("Export jobs did not hand back in time; their leases will run out");
-            }
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
+        if (!this.loop.stop((run) -> run.stop(ExportRun.Stop.SHUTDOWN), Duration.ofSeconds(30))) {
+            logger.warn("Export jobs did not hand back in time; their leases will run out");
         }
     }
 
@@ -83,64 +52,24 @@ public class ExportWorker implements SmartLifecycle {
      * starts at once when it has capacity.
      */
     void nudge() {
-        if (this.started) {
-            this.poller.execute(this::poll);
-        }
+        this.loop.nudge();
     }
 
     /** Stops without saving anything, as a crash would: for tests of recovery. */
     void crash() {
-        this.started = false;
-        this.poller.shutdownNow();
-        this.running.forEach((run) -> run.stop(ExportRun.Stop.LEASE_LOST));
-        this.jobThreads.shutdownNow();
+        this.loop.crash((run) -> run.stop(ExportRun.Stop.LEASE_LOST));
     }
 
     @Override
     public boolean isRunning() {
-        return this.started;
+        return this.loop.isRunning();
     }
 
-    void poll() {
-        try {
-            while (this.started && this.running.size() < this.runner.properties.concurrentJobs()) {
-                ExportJob job = this.runner.jobs
-                    .claim(this.replicaId, this.runner.storage.type(), this.runner.properties.lease())
-                    .block(Duration.ofSeconds(30));
-                if (job == null) {
-                    break;
-                }
-                ExportRun run = this.runner.run(job);
-                this.running.add(run);
-                this.jobThreads.execute(() -> {
-                    try {
-                        run.run();
-                    }
-                    finally {
-                        this.running.remove(run);
-                    }
-                });
-            }
-            this.expiry.sweep();
-        }
-        catch (RuntimeException ex) {
-            logger.warn("Could not look for export jobs", ex);
-        }
-    }
-
-    private static Thread thread(Runnable task, String name) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        return thread;
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        }
-        catch (UnknownHostException ex) {
-            return "replica";
-        }
+    private @Nullable ExportRun claim() {
+        ExportJob job = this.runner.jobs
+            .claim(this.replicaId, this.runner.storage.type(), this.runner.properties.lease())
+            .block(Duration.ofSeconds(30));
+        return (job != null) ? this.runner.run(job) : null;
     }
 
 }

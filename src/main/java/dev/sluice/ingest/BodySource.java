@@ -14,4 +14,8 @@ interface BodySource {
 
     void abort();
 
+    /** Told, once per chunk of COPY data, how many lines have been received so far. */
+    default void received(long lines) {
+    }
+
 }

@@ -49,6 +49,14 @@ final class ImportSql {
         return columns.toString();
     }
 
+    /**
+     * Drops the staging tables of an earlier import in the same transaction (an import
+     * job imports several files in one).
+     */
+    static String dropStaging() {
+        return "DROP TABLE IF EXISTS " + ROWS + ", " + REJECTS;
+    }
+
     String copy() {
         return "COPY " + ROWS + " FROM STDIN";
     }

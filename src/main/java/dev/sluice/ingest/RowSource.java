@@ -78,6 +78,7 @@ final class RowSource {
             while (true) {
                 ByteBuf full = this.rows.takeFull();
                 if (full != null) {
+                    this.body.received(this.received);
                     return full;
                 }
                 if (this.fatal != null || this.errors.count() > this.stopAfter || !this.reader.next()) {
@@ -88,6 +89,7 @@ final class RowSource {
                         this.stoppedAt = this.reader.line();
                     }
                     end();
+                    this.body.received(this.received);
                     return this.rows.takeRest();
                 }
                 record(this.reader);

@@ -91,6 +91,11 @@ public class LocalStorage implements Storage {
     }
 
     @Override
+    public InputStream read(String key) throws IOException {
+        return Files.newInputStream(path(key));
+    }
+
+    @Override
     public void delete(List<String> keys) throws IOException {
         for (String key : keys) {
             Path target = path(key);

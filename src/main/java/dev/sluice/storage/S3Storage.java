@@ -1,9 +1,11 @@
 package dev.sluice.storage;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -27,6 +30,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.Part;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -196,6 +200,24 @@ public final class S3Storage implements Storage, AutoCloseable {
         join(this.s3.putObject(
                 (request) -> request.bucket(this.bucket).key(objectKey).contentLength((long) content.length),
                 AsyncRequestBody.fromBytes(content)), "Writing " + location(objectKey));
+    }
+
+    // The SDK's blocking stream asks S3 for more only as it is read.
+    @Override
+    public InputStream read(String key) throws IOException {
+        String objectKey = objectKey(key);
+        try {
+            return join(this.s3.getObject((request) -> request.bucket(this.bucket).key(objectKey),
+                    AsyncResponseTransformer.toBlockingInputStream()), "Reading " + location(objectKey));
+        }
+        catch (IOException ex) {
+            if (ex.getCause() instanceof NoSuchKeyException || isError(ex.getCause(), "NoSuchKey")) {
+                NoSuchFileException missing = new NoSuchFileException(location(objectKey));
+                missing.initCause(ex.getCause());
+                throw missing;
+            }
+            throw ex;
+        }
     }
 
     @Override

@@ -7,8 +7,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where export files go. Keys are relative ({@code <job id>/<file name>}). Every method
- * may block: call them off the event loops.
+ * Where export files go, and where imports read them back. Keys are relative
+ * ({@code <job id>/<file name>}). Every method may block: call them off the event loops.
  */
 public interface Storage {
 
@@ -25,6 +25,12 @@ public interface Storage {
 
     /** Writes a small file in one go, visible only when complete. */
     void put(String key, byte[] content) throws IOException;
+
+    /**
+     * Reads a complete file from its start, as a stream (never all in memory).
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     */
+    InputStream read(String key) throws IOException;
 
     /** Deletes files; a missing one is not an error. */
     void delete(List<String> keys) throws IOException;

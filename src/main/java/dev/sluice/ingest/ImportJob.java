@@ -1,0 +1,23 @@
+package dev.sluice.ingest;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An import job's row, as stored.
+ *
+ * @param files the planned files ({@link ImportJobFile}) as JSON
+ * @param progress the files' progress ({@link ImportJobProgress}) as JSON, or null before
+ * the first heartbeat
+ */
+record ImportJob(UUID id, String state, String manifest, String mode, String files, @Nullable String progress,
+        Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, int attempt,
+        boolean cancelRequested, @Nullable String error, String request) {
+
+    boolean open() {
+        return this.state.equals("queued") || this.state.equals("running");
+    }
+
+}

@@ -1,0 +1,193 @@
+package dev.sluice.ingest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import dev.sluice.database.SchemaMigration;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The import job table. As with export jobs, every write of a worker is fenced by the
+ * job's {@code attempt}, so a replica that lost its lease changes nothing; the success of
+ * a job is written in the import's own transaction, so rows and state commit together.
+ */
+@Component
+class ImportJobs {
+
+    private static final String COLUMNS = "id, state, manifest, mode, files::text AS files,"
+            + " progress::text AS progress, created_at, started_at, finished_at, attempt, cancel_requested, error,"
+            + " request::text AS request";
+
+    private static final String SUCCEED = "UPDATE sluice_import SET state = 'succeeded', finished_at = now(),"
+            + " lease_until = NULL, progress = CAST($3 AS jsonb)"
+            + " WHERE id = $1 AND attempt = $2 AND state = 'running' AND NOT cancel_requested";
+
+    private final DatabaseClient client;
+
+    ImportJobs(DatabaseClient client, SchemaMigration migrated) {
+        this.client = client;
+    }
+
+    /**
+     * @return true, or false if the idempotency key is taken
+     */
+    Mono<Boolean> insert(UUID id, @Nullable String idempotencyKey, String request, String manifest, String mode,
+            String storage, String files) {
+        DatabaseClient.GenericExecuteSpec spec = this.client
+            .sql("INSERT INTO sluice_import (id, idempotency_key, request, manifest, mode, storage, files, state)"
+                    + " VALUES (:id, :key, CAST(:request AS jsonb), :manifest, :mode, :storage, CAST(:files AS jsonb),"
+                    + " 'queued') ON CONFLICT (idempotency_key) DO NOTHING")
+            .bind("id", id)
+            .bind("request", request)
+            .bind("manifest", manifest)
+            .bind("mode", mode)
+            .bind("storage", storage)
+            .bind("files", files);
+        spec = (idempotencyKey != null) ? spec.bind("key", idempotencyKey) : spec.bindNull("key", String.class);
+        return spec.fetch().rowsUpdated().map((count) -> count == 1);
+    }
+
+    Mono<UUID> idByIdempotencyKey(String key) {
+        return this.client.sql("SELECT id FROM sluice_import WHERE idempotency_key = :key")
+            .bind("key", key)
+            .map((row) -> row.get("id", UUID.class))
+            .one();
+    }
+
+    Mono<ImportJob> find(UUID id) {
+        return this.client.sql("SELECT " + COLUMNS + " FROM sluice_import WHERE id = :id")
+            .bind("id", id)
+            .map(ImportJobs::job)
+            .one();
+    }
+
+    /** Claims the oldest queued (and due) job, or one whose lease ran out. */
+    Mono<ImportJob> claim(String worker, String storage, Duration lease) {
+        String sql = """
+                UPDATE sluice_import i
+                SET state = 'running', worker = :worker, attempt = i.attempt + 1,
+                    lease_until = now() + make_interval(secs => :lease), started_at = coalesce(i.started_at, now())
+                FROM (SELECT id FROM sluice_import
+                      WHERE storage = :storage
+                        AND ((state = 'queued' AND not_before <= now()) OR (state = 'running' AND lease_until < now()))
+                      ORDER BY created_at
+                      LIMIT 1
+                      FOR UPDATE SKIP LOCKED) claimed
+                WHERE i.id = claimed.id
+                RETURNING i.id""";
+        return this.client.sql(sql)
+            .bind("worker", worker)
+            .bind("storage", storage)
+            .bind("lease", seconds(lease))
+            .map((row) -> row.get("id", UUID.class))
+            .one()
+            .flatMap(this::find);
+    }
+
+    /**
+     * Renews the lease and saves the progress.
+     * @return whether a cancel was requested; empty if the job is no longer this
+     * attempt's
+     */
+    Mono<Boolean> heartbeat(UUID id, int attempt, Duration lease, String progress) {
+        return this.client
+            .sql("UPDATE sluice_import SET lease_until = now() + make_interval(secs => :lease),"
+                    + " progress = CAST(:progress AS jsonb)"
+                    + " WHERE id = :id AND attempt = :attempt AND state = 'running' RETURNING cancel_requested")
+            .bind("id", id)
+            .bind("attempt", attempt)
+            .bind("lease", seconds(lease))
+            .bind("progress", progress)
+            .map((row) -> row.get("cancel_requested", Boolean.class))
+            .one();
+    }
+
+    /**
+     * Marks the job succeeded on the import's connection, inside its transaction: true if
+     * this attempt still holds it and no cancel was asked for.
+     */
+    static Mono<Boolean> succeed(Connection connection, UUID id, int attempt, String progress) {
+        return Flux
+            .from(connection.createStatement(SUCCEED).bind("$1", id).bind("$2", attempt).bind("$3", progress).execute())
+            .concatMap((result) -> result.getRowsUpdated())
+            .reduce(0L, Long::sum)
+            .map((count) -> count == 1);
+    }
+
+    /** Ends a job that failed, with its progress as far as it got. */
+    Mono<Boolean> fail(UUID id, int attempt, String error, String progress) {
+        return end(id, attempt, "failed", error, progress);
+    }
+
+    Mono<Boolean> cancelled(UUID id, int attempt, String progress) {
+        return end(id, attempt, "cancelled", null, progress);
+    }
+
+    private Mono<Boolean> end(UUID id, int attempt, String state, @Nullable String error, String progress) {
+        DatabaseClient.GenericExecuteSpec spec = this.client
+            .sql("UPDATE sluice_import SET state = :state, error = :error, finished_at = now(), lease_until = NULL,"
+                    + " progress = CAST(:progress AS jsonb)"
+                    + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
+            .bind("id", id)
+            .bind("attempt", attempt)
+            .bind("state", state)
+            .bind("progress", progress);
+        spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
+        return spec.fetch().rowsUpdated().map((count) -> count == 1);
+    }
+
+    /** Hands a running job back to the queue, to start again after {@code delay}. */
+    Mono<Boolean> requeue(UUID id, int attempt, Duration delay, @Nullable String error) {
+        DatabaseClient.GenericExecuteSpec spec = this.client
+            .sql("UPDATE sluice_import SET state = 'queued', worker = NULL, lease_until = NULL, error = :error,"
+                    + " progress = NULL, not_before = now() + make_interval(secs => :delay)"
+                    + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
+            .bind("id", id)
+            .bind("attempt", attempt)
+            .bind("delay", seconds(delay));
+        spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
+        return spec.fetch().rowsUpdated().map((count) -> count == 1);
+    }
+
+    /**
+     * Cancels a queued job at once, or asks the worker of a running one to stop.
+     * @return the state after the request, empty if the job was not open
+     */
+    Mono<String> requestCancel(UUID id) {
+        return this.client.sql("""
+                UPDATE sluice_import
+                SET state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
+                    finished_at = CASE WHEN state = 'queued' THEN now() ELSE finished_at END,
+                    cancel_requested = TRUE
+                WHERE id = :id AND state IN ('queued', 'running')
+                RETURNING state""").bind("id", id).map((row) -> row.get("state", String.class)).one();
+    }
+
+    private static ImportJob job(Readable row) {
+        return new ImportJob(row.get("id", UUID.class), row.get("state", String.class),
+                row.get("manifest", String.class), row.get("mode", String.class), row.get("files", String.class),
+                row.get("progress", String.class), instant(row, "created_at"), instant(row, "started_at"),
+                instant(row, "finished_at"), row.get("attempt", Integer.class),
+                row.get("cancel_requested", Boolean.class), row.get("error", String.class),
+                row.get("request", String.class));
+    }
+
+    private static @Nullable Instant instant(Readable row, String name) {
+        OffsetDateTime time = row.get(name, OffsetDateTime.class);
+        return (time != null) ? time.toInstant() : null;
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+
+}
