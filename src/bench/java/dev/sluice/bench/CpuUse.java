@@ -24,16 +24,15 @@ record CpuUse(double server, double store, double machineBusy, double machine) {
     }
 
     record Start(Supplier<Duration> server, Supplier<Duration> store, Duration serverAt, Duration storeAt,
-            long[] machineAt, long nanosAt) {
+            long machineAt, long nanosAt) {
 
         CpuUse stop() {
-            long[] machine = machineTicks();
+            long machine = machineTicks();
             double wall = (System.nanoTime() - this.nanosAt) / 1e9;
-            double busy = (machine[0] < 0 || this.machineAt[0] < 0) ? -1
-                    : (machine[0] - this.machineAt[0]) / TICKS_PER_SECOND;
-            double storeSeconds = seconds(this.store.get().minus(this.storeAt));
+            double busy = (machine < 0 || this.machineAt < 0) ? -1 : (machine - this.machineAt) / TICKS_PER_SECOND;
+            Duration store = this.store.get();
             return new CpuUse(seconds(this.server.get().minus(this.serverAt)),
-                    this.store.get().isZero() ? -1 : storeSeconds, busy,
+                    store.isZero() ? -1 : seconds(store.minus(this.storeAt)), busy,
                     wall * Runtime.getRuntime().availableProcessors());
         }
 
@@ -46,18 +45,18 @@ record CpuUse(double server, double store, double machineBusy, double machine) {
         return duration.toNanos() / 1e9;
     }
 
-    // Busy ticks (user, nice, system, irq, softirq, steal) of the "cpu" line.
-    private static long[] machineTicks() {
+    // Busy ticks (user, nice, system, irq, softirq, steal) of the "cpu" line, or -1.
+    private static long machineTicks() {
         try {
             String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long busy = 0;
             for (int i : new int[] { 1, 2, 3, 6, 7, 8 }) {
                 busy += Long.parseLong(fields[i]);
             }
-            return new long[] { busy };
+            return busy;
         }
         catch (IOException | RuntimeException ex) {
-            return new long[] { -1 };
+            return -1;
         }
     }
 
