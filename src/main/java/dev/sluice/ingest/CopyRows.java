@@ -7,12 +7,13 @@ import io.netty.buffer.ByteBufAllocator;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Encodes rows in {@code COPY ... FROM STDIN}'s text format for the staging table: the
- * line number, then one field per column, tab-separated, {@code \N} for NULL, and
- * backslash, tab, CR and LF escaped. Values may arrive in any order (JSON fields do); a
- * row's values wait in a reused scratch array until the row is complete, so a row that
- * turns out bad is dropped without a trace. Complete rows collect in a chunk that is
- * handed out once it holds {@code chunkSize} bytes; the chunk's owner releases it.
+ * Encodes rows in {@code COPY ... FROM STDIN}'s text format: for the staging table the
+ * line number first, for the table itself a {@link LineMap} instead; then one field per
+ * column, tab-separated, {@code \N} for NULL, and backslash, tab, CR and LF escaped.
+ * Values may arrive in any order (JSON fields do); a row's values wait in a reused
+ * scratch array until the row is complete, so a row that turns out bad is dropped without
+ * a trace. Complete rows collect in a chunk that is handed out once it holds
+ * {@code chunkSize} bytes; the chunk's owner releases it.
  */
 final class CopyRows implements AutoCloseable {
 
@@ -38,8 +39,15 @@ final class CopyRows implements AutoCloseable {
 
     private @Nullable ByteBuf chunk;
 
-    CopyRows(ByteBufAllocator allocator, int columns, int chunkSize) {
+    private final @Nullable LineMap lines;
+
+    /**
+     * @param lines where rows are to go without their line number, the map that keeps
+     * them; null to write the line number as the first field
+     */
+    CopyRows(ByteBufAllocator allocator, int columns, int chunkSize, @Nullable LineMap lines) {
         this.allocator = allocator;
+        this.lines = lines;
         this.chunkSize = chunkSize;
         this.starts = new int[columns];
         this.lengths = new int[columns];
@@ -155,18 +163,25 @@ final class CopyRows implements AutoCloseable {
             this.chunk = chunk;
         }
         chunk.ensureWritable(20 + this.used + 3 * this.lengths.length);
-        int count = 0;
-        long rest = line;
-        do {
-            this.digits[count++] = (byte) ('0' + (rest % 10));
-            rest /= 10;
+        if (this.lines != null) {
+            this.lines.add(line);
         }
-        while (rest > 0);
-        while (count > 0) {
-            chunk.writeByte(this.digits[--count]);
+        else {
+            int count = 0;
+            long rest = line;
+            do {
+                this.digits[count++] = (byte) ('0' + (rest % 10));
+                rest /= 10;
+            }
+            while (rest > 0);
+            while (count > 0) {
+                chunk.writeByte(this.digits[--count]);
+            }
         }
         for (int i = 0; i < this.lengths.length; i++) {
-            chunk.writeByte('\t');
+            if (i > 0 || this.lines == null) {
+                chunk.writeByte('\t');
+            }
             if (this.lengths[i] < 0) {
                 chunk.writeByte('\\');
                 chunk.writeByte('N');

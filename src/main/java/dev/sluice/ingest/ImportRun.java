@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import dev.sluice.catalog.Column;
 import dev.sluice.catalog.Dataset;
@@ -31,6 +33,11 @@ import org.springframework.web.ErrorResponseException;
  * is copied into a staging table, then moved into the table in one statement. Only when
  * that statement fails, or lines must be skipped, are the staged rows examined one set at
  * a time for values that do not fit their types and keys that clash, each with its line.
+ * <p>
+ * When nothing would be done with staged rows but move them (NDJSON, mode=insert,
+ * onError=abort, no dry run, a key the table enforces, values PostgreSQL reads as they
+ * are), the body is copied into the table itself: the first row the table refuses ends
+ * the import, named by the line PostgreSQL gives.
  */
 final class ImportRun {
 
@@ -60,6 +67,14 @@ final class ImportRun {
 
     private long staged;
 
+    private final boolean direct;
+
+    private final LineMap lines = new LineMap();
+
+    private long copied;
+
+    private @Nullable ImportError refusal;
+
     private ImportRun(Connection connection, TargetTable target, ImportOptions options, ImportProperties properties,
             BodySource body, Scheduler scheduler) {
         this.connection = connection;
@@ -70,14 +85,18 @@ final class ImportRun {
         StagingLayout layout = new StagingLayout(target);
         this.errors = new ErrorLog(properties.maxReportedErrors());
         int maxLine = (int) properties.maxLineLength().toBytes();
-        CopyRows rows = new CopyRows(ByteBufAllocator.DEFAULT, layout.size(), (int) properties.chunkSize().toBytes());
         boolean csv = options.format() == InputFormat.CSV;
+        this.sql = new ImportSql(target, layout, options.format());
+        // NDJSON's columns are known before the first line, a CSV header's only after it.
+        this.direct = !csv && !options.upsert() && !options.skip() && !options.dryRun() && target.keyIsUnique()
+                && this.sql.readsAsIs(layout.columns());
+        CopyRows rows = new CopyRows(ByteBufAllocator.DEFAULT, layout.size(), (int) properties.chunkSize().toBytes(),
+                this.direct ? this.lines : null);
         this.parser = csv ? new CsvParser(layout, rows, this.errors)
                 : new NdjsonParser(layout, rows, this.errors, maxLine);
         // Abort mode reads on only to list errors; skip mode until the import is lost.
         long stopAfter = options.skip() ? options.maxErrors() : properties.maxReportedErrors() - 1;
         this.source = new RowSource(body, this.parser, rows, this.errors, maxLine, csv, stopAfter);
-        this.sql = new ImportSql(target, layout, options.format());
     }
 
     /**
@@ -98,8 +117,8 @@ final class ImportRun {
                                 + dataset.name() + "', and its table has none. mode=insert works without one."));
             }
             ImportRun run = new ImportRun(connection, target, options, properties, body, scheduler);
-            return run.execute(run.sql.createRows())
-                .then(run.copy())
+            Mono<Void> staging = run.direct ? Mono.empty() : run.execute(run.sql.createRows());
+            return staging.then(run.copy())
                 .then(Mono.defer(run::finish))
                 .doOnSuccess((result) -> run.logTimes())
                 .doFinally((signal) -> {
@@ -123,18 +142,51 @@ final class ImportRun {
                 sink.next(Mono.fromCallable(source::next).subscribeOn(this.scheduler));
             }
         });
-        return physical(this.connection).copyIn(this.sql.copy())
+        String copy = this.direct ? this.sql.copyInto(this.parser.written()) : this.sql.copy();
+        return physical(this.connection).copyIn(copy)
             .fromMany(chunks)
             .build()
             .onErrorMap((error) -> (source.failure() != null) ? bodyFailure(source.failure()) : error)
-            .doOnSuccess((rows) -> this.staged = System.nanoTime())
+            .onErrorResume((error) -> this.direct && isDataError(error), (error) -> {
+                this.refusal = refusal((R2dbcException) error);
+                return Mono.just(0L);
+            })
+            .doOnSuccess((rows) -> {
+                this.copied = rows;
+                this.staged = System.nanoTime();
+            })
             .then();
+    }
+
+    // What the table refused, at the line PostgreSQL's COPY context names.
+    private ImportError refusal(R2dbcException error) {
+        CopyContext context = CopyContext.of(error);
+        long line = this.lines.line(context.row());
+        String column = context.column();
+        if (column != null && this.target.dataset().column(column).isEmpty()) {
+            column = null;
+        }
+        String detail = (context.detail() != null) ? context.detail() : "";
+        if ("23505".equals(error.getSqlState()) && Objects.equals(context.constraint(), this.target.keyIndex())) {
+            // Earlier rows are in the table by now: the key may have come from either.
+            List<Column> key = this.target.dataset().key();
+            return new ImportError((line > 0) ? line : null,
+                    key.stream().map(Column::name).collect(Collectors.joining(", ")),
+                    "a row with this key exists already, in the table or on an earlier line: " + detail,
+                    ErrorKind.CONFLICT);
+        }
+        String reason = error.getMessage() + (detail.isEmpty() ? "" : " (" + detail + ")");
+        ErrorKind kind = "23505".equals(error.getSqlState()) ? ErrorKind.CONFLICT : ErrorKind.INVALID;
+        return new ImportError((line > 0) ? line : null, column, reason, kind);
     }
 
     private Mono<ImportResult> finish() {
         ImportError fatal = this.source.fatal();
         if (fatal != null) {
             return Mono.just(aborted(List.of(fatal), 1, EnumSet.of(fatal.kind()), Rejects.NONE));
+        }
+        if (this.direct) {
+            return Mono.just(finishDirect());
         }
         if (this.errors.count() > this.options.tolerated()) {
             return diagnose().map(this::aborted);
@@ -154,6 +206,17 @@ final class ImportRun {
             .onErrorResume(ImportRun::isDataError,
                     (error) -> Mono.from(this.connection.rollbackTransactionToSavepoint(SAVEPOINT))
                         .then(diagnoseThenWrite()));
+    }
+
+    private ImportResult finishDirect() {
+        ImportError refusal = this.refusal;
+        if (refusal != null) {
+            return aborted(new Rejects(1, 1, EnumSet.of(refusal.kind()), List.of(refusal)));
+        }
+        if (this.errors.count() > 0) {
+            return aborted(Rejects.NONE);
+        }
+        return succeeded(new long[] { this.copied, this.copied });
     }
 
     private Mono<ImportResult> diagnoseThenWrite() {
@@ -276,6 +339,10 @@ final class ImportRun {
         }
         if (this.source.stoppedAt() > 0) {
             detail.append(" Reading stopped at line ").append(this.source.stoppedAt()).append('.');
+        }
+        if (this.refusal != null) {
+            detail.append(" In this mode rows go straight into the table and the first one it refuses ends the import;"
+                    + " dryRun=true checks every line and lists each error.");
         }
         return detail.toString();
     }

@@ -61,6 +61,20 @@ final class ImportSql {
         return "COPY " + ROWS + " FROM STDIN";
     }
 
+    /** Copies rows of the given columns straight into the table. */
+    String copyInto(List<Column> written) {
+        return "COPY " + this.target.dataset().relation() + " "
+                + written.stream().map(Column::identifier).collect(Collectors.joining(", ", "(", ")")) + " FROM STDIN";
+    }
+
+    /**
+     * Whether PostgreSQL reads every given value as it is, with no conversion in SQL
+     * (none of them is the JSON of an array, composite or extension type).
+     */
+    boolean readsAsIs(List<Column> written) {
+        return written.stream().noneMatch(this::viaJson);
+    }
+
     /**
      * Moves the staged rows into the table. An upsert into a plain table answers one row:
      * inserted, and all written; otherwise the row count is all written.

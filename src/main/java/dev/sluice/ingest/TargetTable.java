@@ -6,6 +6,7 @@ import java.util.Set;
 import dev.sluice.catalog.Column;
 import dev.sluice.catalog.Dataset;
 import io.r2dbc.spi.Connection;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -19,23 +20,25 @@ import org.springframework.http.HttpStatus;
  *
  * @param dataset the dataset
  * @param kind the relation's {@code relkind}
- * @param keyIsUnique whether a valid, immediate, non-partial unique index has exactly the
- * key's columns
+ * @param keyIndex the name of a valid, immediate, non-partial unique index on exactly the
+ * key's columns (a unique violation names it as its constraint), or null if there is none
  * @param notNull names of the NOT NULL columns
  * @param generated names of the generated columns (never written: PostgreSQL computes
  * them)
  */
-record TargetTable(Dataset dataset, String kind, boolean keyIsUnique, Set<String> notNull, Set<String> generated) {
+record TargetTable(Dataset dataset, String kind, @Nullable String keyIndex, Set<String> notNull,
+        Set<String> generated) {
 
     private static final String DESCRIBE = """
             SELECT c.relkind::text,
-              EXISTS (SELECT 1 FROM pg_catalog.pg_index i
+              (SELECT ic.relname::text FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
                 WHERE i.indrelid = c.oid AND i.indisunique AND i.indisvalid AND i.indimmediate
                   AND i.indpred IS NULL AND i.indexprs IS NULL
                   AND ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
                             WHERE a.attrelid = c.oid AND a.attnum = ANY ((i.indkey::int2[])[0:i.indnkeyatts - 1])
                             ORDER BY 1)
-                      = ARRAY(SELECT k FROM unnest($2::text[]) k ORDER BY 1)),
+                      = ARRAY(SELECT k FROM unnest($2::text[]) k ORDER BY 1)
+                ORDER BY i.indisprimary DESC, 1 LIMIT 1),
               ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
                     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull),
               ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
@@ -51,11 +54,18 @@ record TargetTable(Dataset dataset, String kind, boolean keyIsUnique, Set<String
         String[] key = dataset.key().stream().map(Column::name).toArray(String[]::new);
         return Flux.from(connection.createStatement(DESCRIBE).bind(0, dataset.relation()).bind(1, key).execute())
             .concatMap((result) -> result.map((row, metadata) -> new TargetTable(dataset, row.get(0, String.class),
-                    Boolean.TRUE.equals(row.get(1, Boolean.class)), Set.of(row.get(2, String[].class)),
-                    Set.of(row.get(3, String[].class)))))
+                    row.get(1, String.class), Set.of(row.get(2, String[].class)), Set.of(row.get(3, String[].class)))))
             .next()
             .switchIfEmpty(Mono.error(() -> new BadImportException(HttpStatus.NOT_FOUND, "Dataset gone",
                     "The relation of dataset '" + dataset.name() + "' no longer exists.")));
+    }
+
+    /**
+     * Whether a unique index backs the key (ON CONFLICT needs one; without one,
+     * duplicates must be looked for).
+     */
+    boolean keyIsUnique() {
+        return this.keyIndex != null;
     }
 
     /** Plain and partitioned tables take rows; views and the rest do not. */

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 class ImportFailureIntegrationTests {
 
     private static final String COPYING = "SELECT count(*) FROM pg_stat_activity "
-            + "WHERE query LIKE 'COPY pg_temp.sluice_import_rows%' AND state = 'active'";
+            + "WHERE query LIKE 'COPY %FROM STDIN' AND state = 'active'";
 
     @LocalServerPort
     int port;

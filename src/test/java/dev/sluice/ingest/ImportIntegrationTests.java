@@ -1,5 +1,8 @@
 package dev.sluice.ingest;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -187,7 +190,12 @@ class ImportIntegrationTests {
                 + "{\"tenant\": \"a,b\", \"seq\": 1, \"label\": \"again\"}\n";
         Imports.Answer duplicate = Imports.post(this.client, "import-pairs", "", Imports.NDJSON, body);
         assertThat(duplicate.status()).isEqualTo(409);
-        assertThat(duplicate.errors())
+        assertThat(duplicate.errors()).containsExactly("3|tenant, seq|a row with this key exists already, "
+                + "in the table or on an earlier line: Key (tenant, seq)=(a,b, 1) already exists.");
+        // A dry run checks the staged rows, and so can tell where the key came from.
+        Imports.Answer dry = Imports.post(this.client, "import-pairs", "dryRun=true", Imports.NDJSON, body);
+        assertThat(dry.status()).isEqualTo(409);
+        assertThat(dry.errors())
             .containsExactly("3|tenant, seq|duplicate key (tenant = a,b, seq = 1): line 1 has the same key");
         Imports.Answer skipped = Imports.post(this.client, "import-pairs", "onError=skip", Imports.NDJSON, body);
         assertThat(skipped.number("written")).isEqualTo(2);
@@ -252,6 +260,14 @@ class ImportIntegrationTests {
             .satisfies((error) -> assertThat(error).startsWith("||the table refused the rows: ")
                 .contains("import_checked_quantity_check", "23514"));
         assertThat(Imports.count("import_checked")).isZero();
+        // Rows that go straight into the table (insert, abort) are refused one by one, so
+        // PostgreSQL names the line.
+        Imports.Answer direct = Imports.post(this.client, "import-checked", "", Imports.NDJSON, body);
+        assertThat(direct.status()).as(direct.toString()).isEqualTo(422);
+        assertThat(direct.errors()).singleElement()
+            .satisfies((error) -> assertThat(error).startsWith("2||new row for relation \"import_checked\" violates "
+                    + "check constraint \"import_checked_quantity_check\""));
+        assertThat(Imports.count("import_checked")).isZero();
     }
 
     @ParameterizedTest
@@ -271,6 +287,46 @@ class ImportIntegrationTests {
                 events(1, 2, "x"));
         assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
         assertThat(answer.body().get("detail").asString()).contains(detail);
+        assertThat(Imports.count("import_events")).isZero();
+    }
+
+    @Test
+    void aValueTheTableRefusesFarIntoTheBodyIsNamedByItsLine() {
+        // Some 250 KB: several COPY chunks, with blank lines that make rows and lines
+        // drift.
+        Function<Integer, String> line = (id) -> "{\"id\": " + id + ", \"kind\": \"k\", "
+                + "\"created_at\": \"2024-01-01T00:00:00+00:00\""
+                + ((id == 2500 || id == 2700) ? ", \"amount\": \"lots\"" : "") + "}\n";
+        StringBuilder body = new StringBuilder();
+        long lines = 0;
+        List<Long> bad = new ArrayList<>();
+        for (int id = 1; id <= 3000; id++) {
+            if (id % 100 == 0) {
+                body.append('\n');
+                lines++;
+            }
+            body.append(line.apply(id));
+            lines++;
+            if (id == 2500 || id == 2700) {
+                bad.add(lines);
+            }
+        }
+        String reason = "|amount|invalid input syntax for type numeric: \"lots\"";
+        Imports.Answer aborted = Imports.post(this.client, "import-events", "", Imports.NDJSON, body.toString());
+        assertThat(aborted.status()).as(aborted.toString()).isEqualTo(422);
+        assertThat(aborted.errors()).containsExactly(bad.get(0) + reason);
+        assertThat(aborted.body().get("detail").asString()).contains("dryRun=true checks every line");
+        assertThat(Imports.count("import_events")).isZero();
+        // The dry run checks the staged rows, each with its line: the same line, and the
+        // next.
+        Imports.Answer dry = Imports.post(this.client, "import-events", "dryRun=true", Imports.NDJSON, body.toString());
+        assertThat(dry.errors()).containsExactly(bad.get(0) + reason, bad.get(1) + reason);
+        // A line rejected while reading makes the two drift too; both errors are told.
+        String broken = body.toString().replace("{\"id\": 1000,", "{\"id\": 1000,,");
+        Imports.Answer both = Imports.post(this.client, "import-events", "", Imports.NDJSON, broken);
+        assertThat(both.status()).as(both.toString()).isEqualTo(400);
+        assertThat(both.errors()).hasSize(2).last().isEqualTo(bad.get(0) + reason);
+        assertThat(both.errors().get(0)).startsWith("1010||malformed JSON");
         assertThat(Imports.count("import_events")).isZero();
     }
 
