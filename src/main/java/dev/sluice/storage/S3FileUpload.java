@@ -90,9 +90,12 @@ final class S3FileUpload implements FileUpload {
      */
     private boolean committing;
 
+    private final PartsCheck partsCheck;
+
     S3FileUpload(S3AsyncClient s3, String bucket, String key, long partSize, int partsInFlight,
-            @Nullable UploadState resume) {
+            @Nullable UploadState resume, PartsCheck partsCheck) {
         this.s3 = s3;
+        this.partsCheck = partsCheck;
         this.bucket = bucket;
         this.key = key;
         this.partSize = partSize;
@@ -174,6 +177,7 @@ final class S3FileUpload implements FileUpload {
                 uploadPart();
             }
             UploadState state = S3Storage.join(this.durable, "Uploading the parts of " + location());
+            checkParts(state);
             List<CompletedPart> parts = new ArrayList<>(state.parts().size());
             for (UploadState.Part part : state.parts()) {
                 parts.add(CompletedPart.builder().partNumber(part.number()).eTag(part.etag()).build());
@@ -183,6 +187,19 @@ final class S3FileUpload implements FileUpload {
                 .key(this.key)
                 .uploadId(this.uploadId)
                 .multipartUpload((upload) -> upload.parts(parts))), "Completing " + location());
+        }
+    }
+
+    // A part of the same number sent late by an earlier writer of this upload (one that
+    // crashed or lost its lease) may have replaced ours. S3 refuses to complete with an
+    // ETag that is not the part's; not every store checks, so this does, and the attempt
+    // fails (and is retried) rather than completing an object with foreign bytes.
+    private void checkParts(UploadState state) throws IOException {
+        try {
+            this.partsCheck.verify(state);
+        }
+        catch (StaleUploadException ex) {
+            throw new IOException("Not completing " + location() + ": " + ex.getMessage(), ex);
         }
     }
 
@@ -396,6 +413,17 @@ final class S3FileUpload implements FileUpload {
 
     private String location() {
         return S3Storage.location(this.bucket, this.key);
+    }
+
+    /** Checks that the store holds exactly an upload's parts. */
+    @FunctionalInterface
+    interface PartsCheck {
+
+        /**
+         * @throws StaleUploadException if a part is missing or not the one uploaded
+         */
+        void verify(UploadState state) throws IOException;
+
     }
 
     private enum Status {

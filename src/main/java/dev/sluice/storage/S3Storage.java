@@ -123,12 +123,14 @@ public final class S3Storage implements Storage, AutoCloseable {
     @Override
     public FileUpload upload(String key, @Nullable UploadState resume) throws IOException {
         String objectKey = objectKey(key);
+        S3FileUpload.PartsCheck check = (state) -> verify(objectKey, state, LISTING_PAGE);
         if (resume == null || resume.uploadId() == null) {
-            return new S3FileUpload(this.s3, this.bucket, objectKey, this.partSize, this.settings.partsInFlight(),
-                    null);
+            return new S3FileUpload(this.s3, this.bucket, objectKey, this.partSize, this.settings.partsInFlight(), null,
+                    check);
         }
         verify(objectKey, resume, LISTING_PAGE);
-        return new S3FileUpload(this.s3, this.bucket, objectKey, this.partSize, this.settings.partsInFlight(), resume);
+        return new S3FileUpload(this.s3, this.bucket, objectKey, this.partSize, this.settings.partsInFlight(), resume,
+                check);
     }
 
     /**

@@ -243,6 +243,36 @@ class S3StorageIntegrationTests {
     }
 
     @Test
+    void aPartReplacedByAnotherWriterIsNeverCompleted() throws Exception {
+        FileUpload upload = storage.upload("replaced/file.bin", null);
+        Writer writer = new Writer(upload, 0);
+        writer.writeUntilCuts(2);
+        UploadState state = writer.cuts.get(1).get(30, TimeUnit.SECONDS);
+        // Part 2 once more, from an earlier writer of the same upload that sent it late.
+        client
+            .uploadPart((request) -> request.bucket(server.bucket())
+                .key(prefix + "replaced/file.bin")
+                .uploadId(state.uploadId())
+                .partNumber(2), AsyncRequestBody.fromBytes(randomBytes(5 * MIB, 7)))
+            .get(30, TimeUnit.SECONDS);
+        writer.writeTo(CONTENT.length);
+        assertThatIOException().isThrownBy(upload::complete)
+            .withMessageContaining("Not completing")
+            .withMessageContaining("Part 2");
+        upload.release();
+        assertThat(exists("replaced/file.bin")).isFalse();
+        // The upload is kept for the next attempt, whose resume check finds the part too.
+        assertThatExceptionOfType(StaleUploadException.class)
+            .isThrownBy(() -> storage.upload("replaced/file.bin", state))
+            .withMessageContaining("Part 2");
+        client
+            .abortMultipartUpload((request) -> request.bucket(server.bucket())
+                .key(prefix + "replaced/file.bin")
+                .uploadId(state.uploadId()))
+            .get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
     void resumeChecksPartsBeyondTheFirstListingPage() throws Exception {
         // S3 lists at most 1000 parts at once; pages of 2 show the same paging with 5
         // tiny parts (fine as long as the upload is not completed)
@@ -487,7 +517,8 @@ class S3StorageIntegrationTests {
     }
 
     private static FileUpload gatedUpload(GatedS3 gated, String key, int partsInFlight) {
-        return new S3FileUpload(gated, server.bucket(), prefix + key, PART_SIZE.toBytes(), partsInFlight, null);
+        return new S3FileUpload(gated, server.bucket(), prefix + key, PART_SIZE.toBytes(), partsInFlight, null,
+                (state) -> storage.verify(prefix + key, state, 1000));
     }
 
     private static S3Client s3() {
