@@ -111,19 +111,23 @@ class ExportJobs {
     /**
      * Claims the oldest job that is queued (and due) or whose lease ran out, for this
      * replica; empty when there is none.
+     * <p>
+     * The pick is a scalar subquery, run once per statement. Joined as a subquery in FROM
+     * it can run again when PostgreSQL rechecks a row another transaction just changed,
+     * and then pick (and this statement claim) a second job, which nobody runs until its
+     * lease runs out (seen in ExportJobsIntegrationTests.twoWorkersNeverRunTheSameJob).
      */
     Mono<ExportJob> claim(String worker, String storage, Duration lease) {
         String sql = """
                 UPDATE sluice_export e
                 SET state = 'running', worker = :worker, attempt = e.attempt + 1,
                     lease_until = now() + make_interval(secs => :lease), started_at = coalesce(e.started_at, now())
-                FROM (SELECT id FROM sluice_export
+                WHERE e.id = (SELECT id FROM sluice_export
                       WHERE storage = :storage
                         AND ((state = 'queued' AND not_before <= now()) OR (state = 'running' AND lease_until < now()))
                       ORDER BY created_at
                       LIMIT 1
-                      FOR UPDATE SKIP LOCKED) claimed
-                WHERE e.id = claimed.id
+                      FOR UPDATE SKIP LOCKED)
                 RETURNING e.id""";
         return this.client.sql(sql)
             .bind("worker", worker)

@@ -70,19 +70,21 @@ class ImportJobs {
             .one();
     }
 
-    /** Claims the oldest queued (and due) job, or one whose lease ran out. */
+    /**
+     * Claims the oldest queued (and due) job, or one whose lease ran out: one job, picked
+     * by a scalar subquery (see ExportJobs.claim).
+     */
     Mono<ImportJob> claim(String worker, String storage, Duration lease) {
         String sql = """
                 UPDATE sluice_import i
                 SET state = 'running', worker = :worker, attempt = i.attempt + 1,
                     lease_until = now() + make_interval(secs => :lease), started_at = coalesce(i.started_at, now())
-                FROM (SELECT id FROM sluice_import
+                WHERE i.id = (SELECT id FROM sluice_import
                       WHERE storage = :storage
                         AND ((state = 'queued' AND not_before <= now()) OR (state = 'running' AND lease_until < now()))
                       ORDER BY created_at
                       LIMIT 1
-                      FOR UPDATE SKIP LOCKED) claimed
-                WHERE i.id = claimed.id
+                      FOR UPDATE SKIP LOCKED)
                 RETURNING i.id""";
         return this.client.sql(sql)
             .bind("worker", worker)
