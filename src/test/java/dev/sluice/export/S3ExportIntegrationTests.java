@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -79,9 +80,7 @@ class S3ExportIntegrationTests {
         ResponseBytes<GetObjectResponse> object = s3()
             .getObjectAsBytes((get) -> get.bucket(S3MockServer.shared().bucket()).key(PREFIX + id + "/wide.ndjson"));
         byte[] streamed = exports.streamed("wide", "", "ndjson");
-        assertThat(object.asByteArray())
-            .as(() -> "first difference at byte " + Arrays.mismatch(object.asByteArray(), streamed) + " of "
-                    + streamed.length)
+        assertThat(object.asByteArray()).as(() -> difference(object.asByteArray(), streamed, status))
             .isEqualTo(streamed);
         int parts = Integer.parseInt(object.response().eTag().replaceAll(".*-(\\d+)\"?$", "$1"));
         assertThat(parts).as("multipart parts of " + streamed.length + " bytes").isGreaterThanOrEqualTo(3);
@@ -190,6 +189,29 @@ class S3ExportIntegrationTests {
             second.stop();
             this.worker.start();
         }
+    }
+
+    // Where the stored object and the stream part, and whose hash the job recorded, so
+    // that a rare mismatch tells whether the job wrote wrong bytes or the store holds
+    // other bytes than were sent.
+    private static String difference(byte[] stored, byte[] streamed, String status) {
+        int at = Arrays.mismatch(stored, streamed);
+        if (at < 0) {
+            return "no difference";
+        }
+        String recorded = String.valueOf(Exports.file(status, "wide.ndjson").get("sha256"));
+        return "first difference at byte " + at + " of " + streamed.length + " (stored " + stored.length
+                + " bytes); around it stored: " + around(stored, at) + ", streamed: " + around(streamed, at)
+                + "; the job's sha256 "
+                + (recorded.equals(ExportIntegrationTests.sha256(streamed)) ? "is"
+                        : recorded.equals(ExportIntegrationTests.sha256(stored)) ? "is not (it is the stored one's)"
+                                : "is neither")
+                + " the streamed one's";
+    }
+
+    private static String around(byte[] bytes, int at) {
+        int from = Math.max(0, at - 32);
+        return "'" + new String(bytes, from, Math.min(bytes.length, at + 32) - from, StandardCharsets.ISO_8859_1) + "'";
     }
 
     /** Waits until the export wrote this much and saved a checkpoint. */
