@@ -141,9 +141,48 @@ class ImportJobsIntegrationTests {
                 .containsExactly("0"));
         assertThat(Imports.count("job_slow")).isZero();
         // The INSERT was stopped on the server, not left to finish and then rolled back.
-        assertThat(Long.parseLong(
-                Imports.rows("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM job_slow_inserts").get(0)))
-            .isLessThan(1000);
+        assertThat(insertsSoFar()).isLessThan(1000);
+    }
+
+    @Test
+    void aRunThatLosesItsLeaseWritesNothingAndTheJobRunsAgain() {
+        String manifest = this.jobs.export("{\"parts\": [{\"dataset\": \"events\"}]}");
+        String id = this.jobs
+            .submitImport("{\"manifest\": \"" + manifest + "\", \"datasets\": {\"events\": \"job-slow\"}}");
+        // The run is inserting (20 ms a row) when another replica takes the job over.
+        await().atMost(Duration.ofSeconds(60)).until(() -> insertsSoFar() > 0);
+        Imports.sql("UPDATE sluice_import SET attempt = attempt + 1, lease_until = now() + interval '1 second' "
+                + "WHERE id = '" + id + "'");
+        try {
+            // The first run notices at its next heartbeat and stops its INSERT on the
+            // server; then the lease runs out, and a run without the delay follows.
+            await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(Imports.rows("SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE query LIKE '%job_slow%' AND state <> 'idle' AND pid <> pg_backend_pid()"))
+                    .containsExactly("0"));
+            long first = insertsSoFar();
+            assertThat(first).isBetween(1L, 999L);
+            slowInserts("0");
+            JsonNode end = this.jobs.awaitEnd("/v1/imports/" + id);
+            assertThat(end.get("state").asString()).as(end.toString()).isEqualTo("succeeded");
+            assertThat(end.get("attempts").asInt()).isEqualTo(3);
+            assertThat(Jobs.difference("events", "job_slow")).isEmpty();
+            // Every row once: the first run's inserts were rolled back.
+            assertThat(insertsSoFar()).isEqualTo(first + 1000);
+        }
+        finally {
+            slowInserts("0.02");
+        }
+    }
+
+    private static long insertsSoFar() {
+        return Long.parseLong(
+                Imports.rows("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM job_slow_inserts").get(0));
+    }
+
+    private static void slowInserts(String seconds) {
+        Imports.sql("CREATE OR REPLACE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "PERFORM pg_sleep(" + seconds + "); PERFORM nextval('job_slow_inserts'); RETURN NEW; END $$");
     }
 
     @Test
