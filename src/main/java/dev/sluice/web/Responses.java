@@ -30,6 +30,15 @@ public final class Responses {
     }
 
     /**
+     * Whether the connection under the response is still open; true where there is no
+     * such connection to ask.
+     */
+    public static boolean isOpen(ServerHttpResponse response) {
+        Channel channel = channel(response);
+        return channel == null || channel.isOpen();
+    }
+
+    /**
      * Emits when the connection under the response closes. The body publisher is not
      * always cancelled when the client goes away (in about one of 800 aborted downloads
      * its stream saw neither demand nor a cancel, holding its query open), so a stream
@@ -52,11 +61,16 @@ public final class Responses {
         while (current instanceof ServerHttpResponseDecorator decorator) {
             current = decorator.getDelegate();
         }
-        if (current instanceof AbstractServerHttpResponse server
-                && server.getNativeResponse() instanceof Connection connection) {
-            return connection.channel();
+        if (!(current instanceof AbstractServerHttpResponse server)) {
+            return null;
         }
-        return null;
+        try {
+            return (server.getNativeResponse() instanceof Connection connection) ? connection.channel() : null;
+        }
+        catch (IllegalStateException ex) {
+            // A response without a server under it (a mock) has no connection.
+            return null;
+        }
     }
 
 }
