@@ -37,8 +37,8 @@ public class RowStreamer {
 
     /**
      * The rows as chunks for the response. Errors before the first chunk propagate (the
-     * caller answers with a problem); an error after it first closes the connection, so
-     * the client sees the transfer cut short. A client that goes away stops the query.
+     * caller answers with a problem); an error after it cuts the transfer short (see
+     * {@code web.CutShortResponses}). A client that goes away stops the query.
      */
     public Flux<DataBuffer> stream(Selection selection, Format format, ServerHttpResponse response) {
         SqlQuery query = SqlBuilder.rows(selection, format != Format.CSV);
@@ -48,17 +48,10 @@ public class RowStreamer {
         int chunkSize = (int) this.properties.chunkSize().toBytes();
         return Flux.defer(() -> {
             ChunkedEncoder encoder = ChunkedEncoder.of(format, selection.columns(), chunkSize);
-            AtomicBoolean started = new AtomicBoolean();
             AtomicBoolean gone = new AtomicBoolean();
             return this.reader.read(values, query, fetchSize, encoder::row)
                 .filter((chunk) -> chunk != ChunkedEncoder.NO_CHUNK)
                 .concatWith(Mono.fromSupplier(encoder::finish))
-                .doOnNext((chunk) -> started.set(true))
-                .doOnError((error) -> {
-                    if (started.get()) {
-                        Responses.abort(response);
-                    }
-                })
                 // Ended by a closed connection is a failure, never a clean end: an error
                 // that closed it must not turn into the terminating chunk.
                 .takeUntilOther(Responses.closed(response).doOnNext(gone::set))
