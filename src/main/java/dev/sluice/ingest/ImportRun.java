@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 
 import dev.sluice.catalog.Column;
 import dev.sluice.catalog.Dataset;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
@@ -20,7 +19,6 @@ import io.r2dbc.spi.Wrapped;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -133,19 +131,14 @@ final class ImportRun {
     private Mono<Void> copy() {
         RowSource source = this.source;
         // One chunk is read when the driver asks for it (its concatMap prefetches inner
-        // publishers, not chunks), on an import thread, since reading blocks.
-        Flux<Publisher<ByteBuf>> chunks = Flux.generate((sink) -> {
-            if (source.finished()) {
-                sink.complete();
-            }
-            else {
-                sink.next(Mono.fromCallable(source::next).subscribeOn(this.scheduler));
-            }
-        });
+        // publishers, not chunks).
+        CopyFeed feed = new CopyFeed(source::finished, source::next, this.scheduler);
         String copy = this.direct ? this.sql.copyInto(this.parser.written()) : this.sql.copy();
         return physical(this.connection).copyIn(copy)
-            .fromMany(chunks)
+            .fromMany(feed.chunks())
             .build()
+            .doOnTerminate(feed::end)
+            .doOnCancel(feed::end)
             .onErrorMap((error) -> (source.failure() != null) ? bodyFailure(source.failure()) : error)
             .onErrorResume((error) -> this.direct && isDataError(error), (error) -> {
                 this.refusal = refusal((R2dbcException) error);
