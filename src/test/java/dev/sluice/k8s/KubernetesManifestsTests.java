@@ -16,6 +16,7 @@ import dev.sluice.export.ExportProperties;
 import dev.sluice.ingest.ImportJobProperties;
 import dev.sluice.ingest.ImportProperties;
 import dev.sluice.storage.StorageProperties;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,6 +40,9 @@ class KubernetesManifestsTests {
     private static final String KUSTOMIZATIONS = "dev.sluice.k8s.Manifests#kustomizations";
 
     private static final int APP_PORT = 8080;
+
+    @TempDir
+    Path root;
 
     @ParameterizedTest
     @MethodSource(KUSTOMIZATIONS)
@@ -129,7 +133,7 @@ class KubernetesManifestsTests {
     @MethodSource(KUSTOMIZATIONS)
     void terminationGraceOutlastsThePreStopPauseAndTheShutdownGrace(Path kustomization) throws IOException {
         Pod pod = Pod.of(Manifests.of(kustomization));
-        Binder binder = pod.binder();
+        Binder binder = pod.binder(this.root);
         assertThat(binder.bind("server.shutdown", String.class).get()).isEqualTo("graceful");
         Duration shutdown = binder.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
             .orElseThrow(() -> new AssertionError("spring.lifecycle.timeout-per-shutdown-phase is not set"));
@@ -179,10 +183,13 @@ class KubernetesManifestsTests {
     @MethodSource(KUSTOMIZATIONS)
     void springBindsTheSettingsTheManifestsGive(Path kustomization) throws IOException {
         Pod pod = Pod.of(Manifests.of(kustomization));
-        Binder binder = pod.binder();
+        Binder binder = pod.binder(this.root);
         assertThat(binder.bind("spring.profiles.active", String[].class).get()).contains("prod");
         assertThat(binder.bind("spring.r2dbc.url", String.class).get()).startsWith("r2dbc:postgresql://");
         assertThat(binder.bind("spring.r2dbc.password", String.class).get()).startsWith("<secret:");
+        // SPRING_CONFIG_IMPORT found the API keys file where the Secret is mounted.
+        assertThat(binder.bind("sluice.k8s-test.mounted", String.class).get())
+            .isEqualTo("sluice-api-keys/api-keys.yml");
         StorageProperties storage = binder.bindOrCreate("sluice.storage", StorageProperties.class);
         // Replicas share the job table, so a file one replica wrote must be readable by
         // every other.
@@ -202,7 +209,7 @@ class KubernetesManifestsTests {
     @ParameterizedTest
     @MethodSource(KUSTOMIZATIONS)
     void theConnectionPoolHoldsEveryStreamAndJob(Path kustomization) throws IOException {
-        Binder binder = Pod.of(Manifests.of(kustomization)).binder();
+        Binder binder = Pod.of(Manifests.of(kustomization)).binder(this.root);
         int pool = binder.bind("spring.r2dbc.pool.max-size", Integer.class).get();
         int streams = binder.bind("sluice.limits.max-streams", Integer.class)
             .orElseThrow(() -> new AssertionError("sluice.limits.max-streams is not set"));
@@ -273,7 +280,7 @@ class KubernetesManifestsTests {
         assertThat(allows(pod, ingress, APP_PORT, "TCP")).as("ingress to %d/TCP", APP_PORT).isTrue();
         assertThat(allows(pod, ingress, 5432, "TCP")).as("ingress to anything but the app port").isFalse();
 
-        Binder binder = pod.binder();
+        Binder binder = pod.binder(this.root);
         int database = Pod.port(binder.bind("spring.r2dbc.url", String.class).get());
         StorageProperties storage = binder.bindOrCreate("sluice.storage", StorageProperties.class);
         int s3 = (storage.s3().endpoint() != null) ? Pod.port(storage.s3().endpoint().toString()) : 443;

@@ -2,21 +2,20 @@ package dev.sluice.k8s;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.MutablePropertySources;
-import org.springframework.core.env.PropertySource;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.core.io.ByteArrayResource;
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.core.io.Resource;
 
 import static dev.sluice.k8s.Manifests.at;
 import static dev.sluice.k8s.Manifests.mapAt;
@@ -27,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The rendered Deployment's pod and its Sluice container, with the environment the
- * container gets (ConfigMap references resolved) and the configuration Spring Boot would
- * bind from it.
+ * container gets (ConfigMap references resolved) and the configuration Spring Boot binds
+ * from it.
  */
 final class Pod {
 
@@ -132,39 +131,58 @@ final class Pod {
     }
 
     /**
-     * What Spring Boot binds in this pod: the environment, then the application.yml
-     * mounted at {@code SPRING_CONFIG_ADDITIONAL_LOCATION}, then the jar's own
-     * application-prod.yml and application.yml (that precedence, highest first).
+     * What Spring Boot binds in this pod: its own configuration processing, run on the
+     * container's environment with the pod's ConfigMap and Secret volumes written under
+     * {@code root} as the kubelet would mount them (paths in the environment follow).
+     * Secret files hold {@code sluice.k8s-test.mounted: <secret>/<key>} instead of their
+     * content.
      */
-    Binder binder() throws IOException {
-        Map<String, String> environment = environment();
-        MutablePropertySources sources = new MutablePropertySources();
-        // Named as Spring names the real one, so that SLUICE_STORAGE_S3_BUCKET maps to
-        // sluice.storage.s3.bucket.
-        sources.addLast(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                Map.copyOf(environment)));
-        String location = environment.get("SPRING_CONFIG_ADDITIONAL_LOCATION");
-        assertThat(location).as("SPRING_CONFIG_ADDITIONAL_LOCATION").isNotNull();
-        Map<String, Object> volume = volumeAt(location.replaceAll("/$", ""));
-        String configMap = string(volume, "configMap", "name");
-        assertThat(configMap).as("the volume at %s is a ConfigMap", location).isNotNull();
-        String yaml = configMapData(configMap).get("application.yml");
-        assertThat(yaml).as("application.yml in ConfigMap %s", configMap).isNotNull();
-        load(sources, location + "application.yml", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)));
-        for (String profile : environment.getOrDefault("SPRING_PROFILES_ACTIVE", "").split(",")) {
-            ClassPathResource specific = new ClassPathResource("application-" + profile.trim() + ".yml");
-            if (!profile.isBlank() && specific.exists()) {
-                load(sources, "classpath:" + specific.getPath(), specific);
+    Binder binder(Path root) throws IOException {
+        Map<String, String> environment = new LinkedHashMap<>(environment());
+        for (Map<String, Object> mount : maps(this.container.get("volumeMounts"))) {
+            String mountPath = (String) mount.get("mountPath");
+            Map<String, Object> volume = volumeAt(mountPath);
+            Path directory = root.resolve(mountPath.substring(1));
+            Files.createDirectories(directory);
+            if (volume.get("configMap") != null) {
+                Map<String, String> data = configMapData(string(volume, "configMap", "name"));
+                for (Map.Entry<String, String> file : data.entrySet()) {
+                    Files.writeString(directory.resolve(file.getKey()), file.getValue());
+                }
             }
+            else if (volume.get("secret") != null) {
+                String secret = string(volume, "secret", "secretName");
+                for (Map<String, Object> item : maps(at(volume, "secret", "items"))) {
+                    Files.writeString(directory.resolve((String) item.get("path")),
+                            "sluice.k8s-test.mounted: " + secret + "/" + item.get("key") + "\n");
+                }
+            }
+            else {
+                continue;
+            }
+            environment.replaceAll((name, value) -> value.replace(mountPath, directory.toString()));
         }
-        load(sources, "classpath:application.yml", new ClassPathResource("application.yml"));
-        return new Binder(ConfigurationPropertySources.from(sources));
+        StandardEnvironment spring = new StandardEnvironment();
+        // Named as Spring names the real one, so that SLUICE_STORAGE_S3_BUCKET maps to
+        // sluice.storage.s3.bucket; the test JVM's own system properties stay out.
+        spring.getPropertySources()
+            .replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.copyOf(environment)));
+        spring.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+        SpringApplication application = new SpringApplication(NoBeans.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setEnvironment(spring);
+        application.setBannerMode(Banner.Mode.OFF);
+        application.setLogStartupInfo(false);
+        try (ConfigurableApplicationContext context = application.run()) {
+            return Binder.get(context.getEnvironment());
+        }
     }
 
-    private static void load(MutablePropertySources sources, String name, Resource resource) throws IOException {
-        for (PropertySource<?> source : new YamlPropertySourceLoader().load(name, resource)) {
-            sources.addLast(source);
-        }
+    /** Only the environment is wanted: a context without beans. */
+    @Configuration(proxyBeanMethods = false)
+    static class NoBeans {
+
     }
 
     /** The port of a URL, or its scheme's default. */
