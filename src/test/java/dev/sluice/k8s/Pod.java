@@ -174,6 +174,7 @@ final class Pod {
         application.setEnvironment(spring);
         application.setBannerMode(Banner.Mode.OFF);
         application.setLogStartupInfo(false);
+        application.setRegisterShutdownHook(false);
         try (ConfigurableApplicationContext context = application.run()) {
             return Binder.get(context.getEnvironment());
         }
