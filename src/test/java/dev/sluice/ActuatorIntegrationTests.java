@@ -81,7 +81,10 @@ class ActuatorIntegrationTests {
             .expectBody(String.class)
             .returnResult()
             .getResponseBody();
-        assertThat(metrics).contains("r2dbc_pool_acquired_connections");
+        assertThat(metrics).contains("r2dbc_pool_acquired_connections", "sluice_stream_active ",
+                "sluice_stream_rows_total{dataset=\"events\"}", "sluice_stream_bytes_total{dataset=\"events\"}",
+                "sluice_stream_duration_seconds_count{dataset=\"events\",outcome=\"completed\"}",
+                "sluice_jobs_running{type=\"export\"}", "sluice_jobs_running{type=\"import\"}");
     }
 
     @Test

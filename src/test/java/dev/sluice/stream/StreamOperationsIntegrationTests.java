@@ -13,6 +13,10 @@ import dev.sluice.PoolHealth;
 import dev.sluice.RawHttp;
 import dev.sluice.ResponseBytes;
 import dev.sluice.TestDatabaseInitializer;
+import dev.sluice.database.DatabaseUnavailableException;
+import dev.sluice.database.RowReader;
+import dev.sluice.database.Transactions;
+import dev.sluice.query.SqlQuery;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.r2dbc.spi.ConnectionFactory;
@@ -37,6 +41,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.server.WebFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -46,7 +51,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "sluice.limits.max-streams=3", "sluice.limits.max-streams-per-caller=2",
-                "sluice.limits.idle-timeout=2s", "sluice.limits.retry-after=7s" })
+                "sluice.limits.idle-timeout=2s", "sluice.limits.retry-after=7s",
+                "sluice.database.statement-timeout=8s" })
 @AutoConfigureWebTestClient
 @ActiveProfiles("test")
 @ContextConfiguration(initializers = TestDatabaseInitializer.class)
@@ -66,6 +72,12 @@ class StreamOperationsIntegrationTests {
 
     @Autowired
     StreamLimits limits;
+
+    @Autowired
+    RowReader reader;
+
+    @Autowired
+    Transactions transactions;
 
     @LocalServerPort
     int port;
@@ -175,6 +187,24 @@ class StreamOperationsIntegrationTests {
             .contains("dataset=events", "rows=7", "bytes=" + body.length, "outcome=completed");
         // Only figures, never the rows themselves.
         assertThat(end.getFormattedMessage()).doesNotContain("click", "refund", "view");
+    }
+
+    @Test
+    void queriesHaveTheStatementTimeoutAndImportTransactionsNone() {
+        assertThat(this.reader
+            .read(List.of(), new SqlQuery("SHOW statement_timeout", List.of()), 0, (row) -> row.get(0, String.class))
+            .blockFirst(Duration.ofSeconds(10))).isEqualTo("8s");
+        assertThat(this.transactions
+            .run((connection) -> Mono.from(connection.createStatement("SHOW statement_timeout").execute())
+                .flatMap((result) -> Mono.from(result.map((row, meta) -> row.get(0, String.class)))), (any) -> false)
+            .block(Duration.ofSeconds(10))).isEqualTo("0");
+        // A round trip past the timeout is cancelled by PostgreSQL: a 503 that says why.
+        assertThatThrownBy(
+                () -> this.reader.read(List.of(), new SqlQuery("SELECT pg_sleep(12)", List.of()), 0, (row) -> "slept")
+                    .blockLast(Duration.ofSeconds(30)))
+            .isInstanceOf(DatabaseUnavailableException.class)
+            .hasMessageContaining("sluice.database.statement-timeout");
+        PoolHealth.assertHealthy(this.connectionFactory);
     }
 
     @Test
