@@ -91,7 +91,7 @@ class GracefulShutdownIntegrationTests {
             assertThat((Integer) JsonPath.read(status, "$.files[0].rows")).isEqualTo(1000);
             assertThat(exported() - exportedBefore).as("rows this replica exported").isEqualTo(1000);
             assertThat(Files.readString(logs.resolve("first.log"))).contains("Stream of slow ended completed")
-                .contains("Stream of wide-paced ended");
+                .contains("Stream of wide-paced ended shutdown");
         }
         finally {
             first.close();

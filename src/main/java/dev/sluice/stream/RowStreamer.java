@@ -41,8 +41,11 @@ public class RowStreamer {
 
     private final StreamMetrics metrics;
 
+    private final StreamShutdown shutdown;
+
     RowStreamer(RowReader reader, StreamProperties properties, StreamLimits limits, LimitsProperties limitsProperties,
-            StreamMetrics metrics) {
+            StreamMetrics metrics, StreamShutdown shutdown) {
+        this.shutdown = shutdown;
         this.reader = reader;
         this.properties = properties;
         this.limits = limits;
@@ -71,6 +74,17 @@ public class RowStreamer {
             .flatMapMany((caller) -> Flux.defer(() -> {
                 StreamLimits.Permit permit = acquire(caller);
                 StreamMetrics.Record record = this.metrics.start(selection.dataset().name(), requestId);
+                Runnable cut = () -> {
+                    record.shutdown();
+                    Responses.abort(response);
+                };
+                try {
+                    this.shutdown.started(cut);
+                }
+                catch (RuntimeException ex) {
+                    permit.release();
+                    throw ex;
+                }
                 ChunkedEncoder encoder = ChunkedEncoder.of(format, selection.columns(), chunkSize);
                 AtomicBoolean started = new AtomicBoolean();
                 AtomicBoolean gone = new AtomicBoolean();
@@ -99,6 +113,7 @@ public class RowStreamer {
                     record.idle();
                     Responses.abort(response);
                 }).doOnError(record::failed).doFinally((signal) -> {
+                    this.shutdown.ended(cut);
                     permit.release();
                     record.end(signal);
                 });

@@ -56,6 +56,8 @@ class StreamMetrics {
         CLIENT_GONE,
         /** The client stopped reading for the idle timeout and was cut off. */
         IDLE_CUTOFF,
+        /** Still running when the shutdown's grace period ended: cut short. */
+        SHUTDOWN,
         /** Failed after rows went out: the response was cut short. */
         TRUNCATED,
         /** Failed before anything went out: the client got a problem instead. */
@@ -87,6 +89,8 @@ class StreamMetrics {
         private long bytes;
 
         private volatile boolean idle;
+
+        private volatile boolean shutdown;
 
         private volatile @Nullable Throwable error;
 
@@ -120,6 +124,10 @@ class StreamMetrics {
             this.idle = true;
         }
 
+        void shutdown() {
+            this.shutdown = true;
+        }
+
         void failed(Throwable error) {
             this.error = error;
         }
@@ -141,7 +149,7 @@ class StreamMetrics {
                     .register(registry)
                     .increment();
             }
-            if (outcome == Outcome.TRUNCATED) {
+            if (outcome == Outcome.TRUNCATED || outcome == Outcome.SHUTDOWN) {
                 Counter.builder("sluice.stream.truncated")
                     .description("Row streams that failed after the response started (cut short)")
                     .tag("dataset", this.dataset)
@@ -154,6 +162,9 @@ class StreamMetrics {
         private Outcome outcome(SignalType signal) {
             if (this.idle) {
                 return Outcome.IDLE_CUTOFF;
+            }
+            if (this.shutdown && signal != SignalType.ON_COMPLETE) {
+                return Outcome.SHUTDOWN;
             }
             Throwable error = this.error;
             if (signal == SignalType.ON_COMPLETE && error == null) {
