@@ -2,9 +2,13 @@ package dev.sluice;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,6 +26,9 @@ class ActuatorIntegrationTests {
 
     @Autowired
     WebTestClient client;
+
+    @Autowired
+    MeterRegistry registry;
 
     @Test
     void livenessAndReadinessAreUpAndReadinessChecksTheDatabaseAndStorage() {
@@ -85,6 +92,37 @@ class ActuatorIntegrationTests {
                 "sluice_stream_rows_total{dataset=\"events\"}", "sluice_stream_bytes_total{dataset=\"events\"}",
                 "sluice_stream_duration_seconds_count{dataset=\"events\",outcome=\"completed\"}",
                 "sluice_jobs_running{type=\"export\"}", "sluice_jobs_running{type=\"import\"}");
+    }
+
+    @Test
+    void importedRowsAreCountedPerDatasetAndDryRunsAreNot() throws Exception {
+        double before = importedRows();
+        try {
+            for (String query : new String[] { "?dryRun=true", "" }) {
+                this.client.post()
+                    .uri("/v1/datasets/import-loose/rows" + query)
+                    .contentType(MediaType.parseMediaType("application/x-ndjson"))
+                    .bodyValue("{\"id\": 1, \"label\": \"a\"}\n{\"id\": 2, \"label\": \"b\"}\n")
+                    .exchange()
+                    .expectStatus()
+                    .isOk()
+                    .expectBody()
+                    .jsonPath("$.written")
+                    .isEqualTo(2);
+            }
+            assertThat(importedRows() - before).isEqualTo(2);
+        }
+        finally {
+            try (Connection connection = TestDatabase.shared().jdbc();
+                    Statement statement = connection.createStatement()) {
+                statement.execute("TRUNCATE import_loose");
+            }
+        }
+    }
+
+    private double importedRows() {
+        Counter counter = this.registry.find("sluice.import.rows").tag("dataset", "import-loose").counter();
+        return (counter != null) ? counter.count() : 0;
     }
 
     @Test
