@@ -44,14 +44,21 @@ public final class RawHttp implements AutoCloseable {
      * reading is felt at once.
      */
     public static RawHttp get(int port, String path) throws IOException {
+        return get(port, path, java.util.Map.of());
+    }
+
+    /** As {@link #get(int, String)}, with further request headers. */
+    public static RawHttp get(int port, String path, java.util.Map<String, String> headers) throws IOException {
+        StringBuilder extra = new StringBuilder();
+        headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
         Socket socket = new Socket();
         socket.setReceiveBufferSize(64 * 1024);
         socket.connect(new java.net.InetSocketAddress("localhost", port), 5000);
         socket.setSoTimeout(30_000);
         String id = UUID.randomUUID().toString();
         OutputStream out = socket.getOutputStream();
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Test-Stream: " + id
-                + "\r\n\r\n")
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Test-Stream: " + id + "\r\n"
+                + extra + "\r\n")
             .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         return new RawHttp(socket, id);

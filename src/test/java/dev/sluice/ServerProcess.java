@@ -100,6 +100,18 @@ public final class ServerProcess implements AutoCloseable {
         return this.process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
+    /**
+     * Sends SIGTERM, as an orchestrator stopping the replica would, and returns at once.
+     */
+    public void terminate() {
+        this.process.destroy();
+    }
+
+    /** Waits for the process to end; false if it did not within {@code wait}. */
+    public boolean awaitExit(Duration wait) throws InterruptedException {
+        return this.process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public void kill() throws InterruptedException {
         this.process.destroyForcibly().waitFor();
     }

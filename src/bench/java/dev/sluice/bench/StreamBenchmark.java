@@ -132,7 +132,10 @@ public final class StreamBenchmark {
         Measurement warmUp;
         List<Measurement> each = new ArrayList<>();
         boolean rssPeakReset;
-        try (ServerProcess server = ServerProcess.start(BenchServer.class, database, this.serverJvmArguments, List.of(),
+        // Every client is the same (anonymous) caller: the stream limits must let them all in.
+        List<String> limits = List.of("--sluice.limits.max-streams-per-caller=" + Math.max(4, this.clients),
+                "--sluice.limits.max-streams=" + Math.max(15, this.clients));
+        try (ServerProcess server = ServerProcess.start(BenchServer.class, database, this.serverJvmArguments, limits,
                 TARGET.resolve("bench-server.log"), this.http)) {
             URI rows = server.uri(ROWS);
             log("Warm-up download");

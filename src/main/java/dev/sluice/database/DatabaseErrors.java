@@ -39,6 +39,13 @@ public final class DatabaseErrors {
     }
 
     private static Throwable bySqlState(R2dbcException error, String sqlState) {
+        if ("57014".equals(sqlState) && String.valueOf(error.getMessage()).contains("statement timeout")) {
+            return new DatabaseUnavailableException(
+                    "The query ran longer than the server's statement timeout"
+                            + " (sluice.database.statement-timeout) and was cancelled: " + error.getMessage()
+                            + ". A narrower selection, a filter on an indexed column or a smaller page may fit in it.",
+                    error);
+        }
         String sqlClass = (sqlState.length() >= 2) ? sqlState.substring(0, 2) : sqlState;
         return switch (sqlClass) {
             case "08", "53", "57", "40", "58" ->

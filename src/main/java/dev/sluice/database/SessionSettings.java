@@ -35,6 +35,7 @@ class SessionSettings {
             .option(PostgresqlConnectionFactoryProvider.TIME_ZONE, TimeZone.getTimeZone(properties.timeZone()))
             .option(PostgresqlConnectionFactoryProvider.PREPARED_STATEMENT_CACHE_QUERIES,
                     properties.preparedStatementCacheSize())
+            .option(PostgresqlConnectionFactoryProvider.STATEMENT_TIMEOUT, properties.statementTimeout())
             .option(PostgresqlConnectionFactoryProvider.EXTENSIONS, List.of(registrar));
     }
 

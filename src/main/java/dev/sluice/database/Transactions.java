@@ -10,6 +10,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
@@ -60,10 +61,19 @@ public class Transactions {
     private static <T> Mono<T> inTransaction(Connection connection, Function<Connection, Mono<T>> work,
             Predicate<? super T> commit) {
         return Mono.from(connection.beginTransaction())
+            .then(noStatementTimeout(connection))
             .then(Mono.defer(() -> work.apply(connection)))
             .flatMap((result) -> Mono
                 .from(commit.test(result) ? connection.commitTransaction() : connection.rollbackTransaction())
                 .thenReturn(result));
+    }
+
+    // Imports stream their body into one COPY, which lasts as long as the upload: the
+    // statement timeout meant for queries must not cut them (their own limits apply).
+    private static Mono<Void> noStatementTimeout(Connection connection) {
+        return Flux.from(connection.createStatement("SET LOCAL statement_timeout = 0").execute())
+            .concatMap((result) -> result.getRowsUpdated())
+            .then();
     }
 
     // A failed transaction is rolled back before its connection is pooled again; if even

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.sluice.catalog.Dataset;
@@ -19,6 +20,7 @@ import dev.sluice.query.QueryParser;
 import dev.sluice.query.Selection;
 import dev.sluice.storage.FileUpload;
 import dev.sluice.storage.StaleUploadException;
+import io.micrometer.core.instrument.Tags;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -66,6 +68,8 @@ final class ExportRun implements Runnable {
 
     private volatile long renewedAt = System.nanoTime();
 
+    private long startedAt = System.nanoTime();
+
     ExportRun(ExportJob job, ExportRunner runner) {
         this.job = job;
         this.runner = runner;
@@ -86,6 +90,7 @@ final class ExportRun implements Runnable {
 
     @Override
     public void run() {
+        this.startedAt = System.nanoTime();
         Disposable heartbeat = Flux.interval(this.runner.properties.heartbeat())
             .onBackpressureDrop()
             .concatMap((tick) -> beat(), 1)
@@ -118,6 +123,11 @@ final class ExportRun implements Runnable {
     private void finish() {
         Stop reason = this.stop;
         ExportProperties properties = this.runner.properties;
+        recordRun((reason == null) ? "succeeded" : switch (reason) {
+            case CANCEL -> "cancelled";
+            case SHUTDOWN -> "requeued";
+            case LEASE_LOST -> "lease_lost";
+        });
         if (reason == null) {
             if (!block(this.runner.jobs.succeed(this.job.id(), this.job.attempt(), properties.retention()))) {
                 logger.info("Export " + this.job.id() + " finished, but another replica holds it now");
@@ -137,11 +147,19 @@ final class ExportRun implements Runnable {
         }
     }
 
+    // One run of a job, by how it ended: its count and duration per outcome.
+    private void recordRun(String outcome) {
+        this.runner.metrics.timer("sluice.export.runs", "outcome", outcome)
+            .record(System.nanoTime() - this.startedAt, TimeUnit.NANOSECONDS);
+    }
+
     private void failed(Throwable error) {
         String message = describe(error);
         if (this.stop == Stop.LEASE_LOST) {
+            recordRun("lease_lost");
             return;
         }
+        recordRun(willRetry(error) ? "retried" : "failed");
         try {
             if (willRetry(error)) {
                 logger.warn("Export " + this.job.id() + " attempt " + this.job.attempt() + " failed, will retry: "
@@ -213,6 +231,11 @@ final class ExportRun implements Runnable {
             if (!block(this.runner.jobs.finishPart(this.job.id(), this.job.attempt(), part.index(), file.rows(),
                     file.bytes(), file.sha256()))) {
                 stop(Stop.LEASE_LOST);
+            }
+            else {
+                Tags tags = Tags.of("dataset", part.dataset());
+                this.runner.metrics.counter("sluice.export.rows", tags).increment(file.rows());
+                this.runner.metrics.counter("sluice.export.bytes", tags).increment(file.bytes());
             }
         }
         catch (IOException | RuntimeException ex) {

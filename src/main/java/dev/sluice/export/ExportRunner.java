@@ -6,6 +6,8 @@ import dev.sluice.storage.Storage;
 import dev.sluice.stream.StreamProperties;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.stereotype.Component;
@@ -32,8 +34,12 @@ class ExportRunner {
 
     final String version;
 
+    final MeterRegistry metrics;
+
     ExportRunner(ExportJobs jobs, Catalog catalog, RowReader reader, Storage storage, JsonMapper json,
-            ExportProperties properties, StreamProperties stream, ObjectProvider<BuildProperties> build) {
+            ExportProperties properties, StreamProperties stream, ObjectProvider<BuildProperties> build,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
         this.jobs = jobs;
         this.catalog = catalog;
         this.reader = reader;

@@ -3,6 +3,7 @@ package dev.sluice.export;
 import java.time.Duration;
 
 import dev.sluice.job.JobLoop;
+import io.micrometer.core.instrument.Tags;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,7 @@ public class ExportWorker implements SmartLifecycle {
         this.replicaId = JobLoop.replicaId(runner.properties.replicaId());
         this.loop = new JobLoop<>("export", runner.properties.concurrentJobs(), runner.properties.pollInterval(),
                 this::claim, expiry::sweep);
+        runner.metrics.gauge("sluice.jobs.running", Tags.of("type", "export"), this.loop, JobLoop::running);
     }
 
     String replicaId() {

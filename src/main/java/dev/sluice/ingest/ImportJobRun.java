@@ -6,10 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.sluice.database.DatabaseErrors;
 import dev.sluice.database.DatabaseUnavailableException;
 import io.r2dbc.spi.Connection;
+import io.micrometer.core.instrument.Tags;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -64,6 +66,8 @@ final class ImportJobRun implements Runnable {
 
     private volatile long renewedAt = System.nanoTime();
 
+    private long startedAt = System.nanoTime();
+
     ImportJobRun(ImportJob job, ImportJobRunner runner) {
         this.job = job;
         this.runner = runner;
@@ -83,6 +87,7 @@ final class ImportJobRun implements Runnable {
 
     @Override
     public void run() {
+        this.startedAt = System.nanoTime();
         Disposable heartbeat = Flux.interval(this.runner.properties.heartbeat())
             .onBackpressureDrop()
             .concatMap((tick) -> beat(), 1)
@@ -165,9 +170,16 @@ final class ImportJobRun implements Runnable {
     private void finish(@Nullable Boolean succeeded) {
         if (Boolean.TRUE.equals(succeeded)) {
             logger.debug("Import job " + this.job.id() + " succeeded");
+            recordRun("succeeded");
+            for (int i = 0; i < this.files.size(); i++) {
+                Tags dataset = Tags.of("dataset", this.files.get(i).target());
+                this.runner.metrics.counter("sluice.import.rows", dataset).increment(this.progress[i].rows());
+                this.runner.metrics.counter("sluice.import.bytes", dataset).increment(this.progress[i].bytes());
+            }
             return;
         }
         Stop reason = this.stop;
+        recordRun((reason == Stop.LEASE_LOST) ? "lease_lost" : (reason == Stop.SHUTDOWN) ? "requeued" : "cancelled");
         try {
             if (reason == Stop.LEASE_LOST) {
                 logger.warn("Import job " + this.job.id() + " lost its lease; another replica runs it again");
@@ -187,6 +199,12 @@ final class ImportJobRun implements Runnable {
         }
     }
 
+    // One run of a job, by how it ended: its count and duration per outcome.
+    private void recordRun(String outcome) {
+        this.runner.metrics.timer("sluice.import.runs", "outcome", outcome)
+            .record(System.nanoTime() - this.startedAt, TimeUnit.NANOSECONDS);
+    }
+
     private void failed(Throwable error) {
         Stop reason = this.stop;
         if (reason != null) {
@@ -194,8 +212,10 @@ final class ImportJobRun implements Runnable {
             return;
         }
         String message = describe(error);
+        boolean retry = retryable(error) && this.job.attempt() < this.runner.properties.maxAttempts();
+        recordRun(retry ? "retried" : "failed");
         try {
-            if (retryable(error) && this.job.attempt() < this.runner.properties.maxAttempts()) {
+            if (retry) {
                 logger.warn("Import job " + this.job.id() + " attempt " + this.job.attempt() + " failed, will retry: "
                         + message, error);
                 block(this.runner.jobs.requeue(this.job.id(), this.job.attempt(),

@@ -3,6 +3,7 @@ package dev.sluice.ingest;
 import dev.sluice.catalog.Catalog;
 import dev.sluice.database.Transactions;
 import dev.sluice.storage.Storage;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,11 +28,14 @@ class ImportJobRunner {
 
     final ImportJobProperties properties;
 
+    final MeterRegistry metrics;
+
     /** Where files are read (reading blocks). */
     final Scheduler readers = Schedulers.boundedElastic();
 
     ImportJobRunner(ImportJobs jobs, Catalog catalog, Storage storage, Transactions transactions, JsonMapper json,
-            ImportProperties imports, ImportJobProperties properties) {
+            ImportProperties imports, ImportJobProperties properties, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.jobs = jobs;
         this.catalog = catalog;
         this.storage = storage;

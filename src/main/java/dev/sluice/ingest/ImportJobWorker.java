@@ -3,6 +3,7 @@ package dev.sluice.ingest;
 import java.time.Duration;
 
 import dev.sluice.job.JobLoop;
+import io.micrometer.core.instrument.Tags;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +31,7 @@ class ImportJobWorker implements SmartLifecycle {
         this.loop = new JobLoop<>("import-job", runner.properties.concurrentJobs(), runner.properties.pollInterval(),
                 this::claim, () -> {
                 });
+        runner.metrics.gauge("sluice.jobs.running", Tags.of("type", "import"), this.loop, JobLoop::running);
     }
 
     @Override

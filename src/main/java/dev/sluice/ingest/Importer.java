@@ -4,6 +4,7 @@ import java.util.concurrent.Semaphore;
 
 import dev.sluice.catalog.Dataset;
 import dev.sluice.database.Transactions;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -30,10 +31,20 @@ class Importer {
 
     private final Scheduler scheduler = Schedulers.boundedElastic();
 
-    Importer(Transactions transactions, ImportProperties properties) {
+    private final MeterRegistry metrics;
+
+    Importer(Transactions transactions, ImportProperties properties, MeterRegistry metrics) {
         this.transactions = transactions;
+        this.metrics = metrics;
         this.properties = properties;
         this.slots = new Semaphore(properties.concurrentImports());
+    }
+
+    // Rows that are in the table now: a dry run's are not.
+    private void count(ImportReport report) {
+        if (!report.dryRun()) {
+            this.metrics.counter("sluice.import.rows", "dataset", report.dataset()).increment(report.written());
+        }
     }
 
     /**
@@ -53,7 +64,8 @@ class Importer {
                 .doOnError((error) -> logger.debug("Import into " + dataset.name() + " failed", error))
                 .doOnCancel(() -> logger.debug("Import into " + dataset.name() + " cancelled"))
                 .doFinally((signal) -> this.slots.release())
-                .map(ImportResult::reportOrThrow);
+                .map(ImportResult::reportOrThrow)
+                .doOnNext(this::count);
         });
     }
 

@@ -118,6 +118,11 @@ public final class JobLoop<R extends Runnable> {
         return this.started;
     }
 
+    /** Jobs running on this replica now. */
+    public int running() {
+        return this.running.size();
+    }
+
     private void poll() {
         try {
             ExecutorService threads = this.threads;

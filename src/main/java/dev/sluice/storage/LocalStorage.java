@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -55,6 +56,13 @@ public class LocalStorage implements Storage {
     @Override
     public String type() {
         return "local";
+    }
+
+    @Override
+    public void check(Duration timeout) throws IOException {
+        if (!Files.isDirectory(this.directory) || !Files.isWritable(this.directory)) {
+            throw new IOException("The export directory " + this.directory + " is not a writable directory");
+        }
     }
 
     @Override

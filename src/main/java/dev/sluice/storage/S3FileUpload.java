@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Metrics;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -291,6 +292,8 @@ final class S3FileUpload implements FileUpload {
             if (error == null) {
                 // The SDK is done with the part's bytes (after a failure it may not be).
                 this.spare.addAll(partBlocks);
+                Metrics.counter("sluice.s3.parts.uploaded").increment();
+                Metrics.counter("sluice.s3.bytes.uploaded").increment(size);
             }
             this.uploading.release();
             if (error != null) {
@@ -388,6 +391,7 @@ final class S3FileUpload implements FileUpload {
                     this.s3.abortMultipartUpload(
                             (request) -> request.bucket(this.bucket).key(this.key).uploadId(this.uploadId)),
                     "Aborting the multipart upload " + this.uploadId + " of " + location());
+            Metrics.counter("sluice.s3.uploads.aborted").increment();
         }
         catch (IOException ex) {
             if (!S3Storage.isError(ex.getCause(), "NoSuchUpload")) {

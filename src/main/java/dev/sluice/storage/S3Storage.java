@@ -6,6 +6,7 @@ import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -118,6 +121,26 @@ public final class S3Storage implements Storage, AutoCloseable {
     @Override
     public String type() {
         return "s3";
+    }
+
+    @Override
+    public void check(Duration timeout) throws IOException {
+        CompletableFuture<?> head = this.s3.headBucket((request) -> request.bucket(this.bucket));
+        try {
+            head.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (TimeoutException ex) {
+            head.cancel(true);
+            throw new IOException("The bucket " + this.bucket + " did not answer within " + timeout, ex);
+        }
+        catch (InterruptedException ex) {
+            head.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("Checking the bucket " + this.bucket + " was interrupted");
+        }
+        catch (ExecutionException | CancellationException ex) {
+            throw failure("Checking the bucket " + this.bucket, ex);
+        }
     }
 
     @Override

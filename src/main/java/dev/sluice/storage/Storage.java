@@ -2,6 +2,7 @@ package dev.sluice.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -47,6 +48,13 @@ public interface Storage {
     default InputStream readPartial(String key, long length) throws IOException {
         throw new UnsupportedOperationException(type() + " storage does not read unfinished files back");
     }
+
+    /**
+     * Checks that the store can be used now (for the readiness probe): the directory is
+     * writable, or the bucket answers a HeadBucket.
+     * @throws IOException if it cannot, or does not answer within {@code timeout}
+     */
+    void check(Duration timeout) throws IOException;
 
     /** How a client gets the file. */
     Download download(String key);

@@ -10,10 +10,10 @@ import reactor.core.publisher.Flux;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * {@code GET /v1/datasets/{name}/rows}: the rows, streamed. Everything a client can get
@@ -33,14 +33,14 @@ class RowsController {
     }
 
     @GetMapping("/v1/datasets/{name}/rows")
-    ResponseEntity<Flux<DataBuffer>> rows(@PathVariable String name, ServerHttpRequest request,
-            ServerHttpResponse response) {
+    ResponseEntity<Flux<DataBuffer>> rows(@PathVariable String name, ServerWebExchange exchange) {
+        ServerHttpRequest request = exchange.getRequest();
         Dataset dataset = this.catalog.dataset(name);
         Format format = Negotiation.format(request);
         Selection selection = QueryParser.parse(dataset, request.getQueryParams());
         return ResponseEntity.ok()
             .contentType(format.mediaType())
-            .body(this.streamer.stream(selection, format, response));
+            .body(this.streamer.stream(selection, format, exchange));
     }
 
 }

@@ -29,6 +29,12 @@ class ProblemHandling extends ResponseEntityExceptionHandler {
             // closes without a clean end.
             return Mono.error(ex);
         }
+        if (!Responses.isOpen(exchange.getResponse())) {
+            // The client went away before anything was sent: nobody to answer, nothing
+            // unexpected.
+            logger.debug("Client gone before the response on " + exchange.getRequest().getPath(), ex);
+            return Mono.error(ex);
+        }
         logger.error("Unexpected error on " + exchange.getRequest().getPath(), ex);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                 "The server failed to handle this request; the error is in its log.");

@@ -74,6 +74,7 @@ class S3ExportIntegrationTests {
 
     @Test
     void aFileOfSeveralPartsReadsBackRowForRow() throws Exception {
+        double partsBefore = s3Count("sluice.s3.parts.uploaded");
         Exports exports = exports();
         String id = exports.submit("{\"parts\": [{\"dataset\": \"wide\"}]}");
         String status = exports.awaitSuccess(id);
@@ -84,6 +85,7 @@ class S3ExportIntegrationTests {
             .isEqualTo(streamed);
         int parts = Integer.parseInt(object.response().eTag().replaceAll(".*-(\\d+)\"?$", "$1"));
         assertThat(parts).as("multipart parts of " + streamed.length + " bytes").isGreaterThanOrEqualTo(3);
+        assertThat(s3Count("sluice.s3.parts.uploaded") - partsBefore).as("parts counted").isGreaterThanOrEqualTo(parts);
         assertThat(Exports.file(status, "wide.ndjson").get("sha256"))
             .isEqualTo(ExportIntegrationTests.sha256(streamed));
         // Downloads redirect to a presigned URL of the store.
@@ -145,6 +147,7 @@ class S3ExportIntegrationTests {
 
     @Test
     void aCancelAbortsTheUpload() {
+        double abortedBefore = s3Count("sluice.s3.uploads.aborted");
         Exports exports = exports();
         String id = exports.submit("{\"parts\": [{\"dataset\": \"wide-paced\"}]}");
         awaitBytes(id, 6 * 1024 * 1024);
@@ -159,6 +162,15 @@ class S3ExportIntegrationTests {
         assertThat((String) JsonPath.read(status, "$.state")).isEqualTo("cancelled");
         assertNoObject(PREFIX + id + "/wide-paced.ndjson");
         assertThat(openUploads()).isEmpty();
+        assertThat(s3Count("sluice.s3.uploads.aborted") - abortedBefore).isGreaterThanOrEqualTo(1);
+    }
+
+    // The S3 counters live in Micrometer's global registry, which Spring Boot's registry
+    // joins.
+    private static double s3Count(String name) {
+        io.micrometer.core.instrument.Counter counter = io.micrometer.core.instrument.Metrics.globalRegistry.find(name)
+            .counter();
+        return (counter != null) ? counter.count() : 0;
     }
 
     @Test

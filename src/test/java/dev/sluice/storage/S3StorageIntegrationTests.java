@@ -1,6 +1,7 @@
 package dev.sluice.storage;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +52,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.util.unit.DataSize;
 
 import dev.sluice.S3MockServer;
@@ -438,6 +440,25 @@ class S3StorageIntegrationTests {
         assertThatIOException().isThrownBy(upload::complete);
         upload.abort();
         assertThat(exists("failed/part.csv")).isFalse();
+    }
+
+    @Test
+    void theReadinessCheckIsAHeadBucketWithATimeout() throws Exception {
+        assertThat(new StorageHealth(storage).health().getStatus()).isEqualTo(Status.UP);
+        try (S3Storage missing = new S3Storage(server.settings("no-such-bucket", prefix, PART_SIZE))) {
+            assertThatIOException().isThrownBy(() -> missing.check(Duration.ofSeconds(5)));
+            assertThat(new StorageHealth(missing).health().getStatus()).isEqualTo(Status.DOWN);
+        }
+        // A store that takes the connection and never answers: the probe still answers.
+        StorageProperties.S3 valid = server.settings(prefix, PART_SIZE);
+        try (ServerSocket silent = new ServerSocket(0);
+                S3Storage hanging = new S3Storage(new StorageProperties.S3(valid.bucket(), "",
+                        URI.create("http://localhost:" + silent.getLocalPort()), "us-east-1", true, "a", "b", PART_SIZE,
+                        2, Duration.ofMinutes(15)))) {
+            assertThatIOException().isThrownBy(() -> hanging.check(Duration.ofSeconds(2)))
+                .withMessageContaining("did not answer within");
+            assertThat(new StorageHealth(hanging).health().getStatus()).isEqualTo(Status.DOWN);
+        }
     }
 
     @Test
