@@ -2,6 +2,8 @@ package dev.sluice.ingest;
 
 import dev.sluice.catalog.Catalog;
 import dev.sluice.catalog.Dataset;
+import dev.sluice.security.Action;
+import dev.sluice.security.Caller;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
@@ -32,8 +34,13 @@ class ImportController {
     }
 
     @PostMapping("/v1/datasets/{name}/rows")
-    Mono<ImportReport> rows(@PathVariable String name, ServerHttpRequest request) {
+    Mono<ImportReport> rows(@PathVariable String name, Caller caller, ServerHttpRequest request) {
         Dataset dataset = this.catalog.dataset(name);
+        caller.require(dataset, Action.WRITE);
+        caller.confinement(dataset).ifPresent((confinement) -> {
+            throw new BadImportException(HttpStatus.FORBIDDEN, "Forbidden",
+                    "Dataset '" + dataset.name() + "' is confined to tenants; imports into it are not supported yet.");
+        });
         HttpHeaders headers = request.getHeaders();
         ImportOptions options = ImportRequests.options(request.getQueryParams(), headers);
         boolean gzip = ImportRequests.gzip(headers);

@@ -12,6 +12,8 @@ import dev.sluice.catalog.Catalog;
 import dev.sluice.catalog.Column;
 import dev.sluice.catalog.Dataset;
 import dev.sluice.catalog.DatasetNotFoundException;
+import dev.sluice.security.Action;
+import dev.sluice.security.Caller;
 import dev.sluice.storage.Storage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -50,13 +52,29 @@ class ImportJobPlanner {
         this.json = json;
     }
 
-    Mono<List<ImportJobFile>> plan(ImportJobRequest request, boolean upsert) {
+    Mono<List<ImportJobFile>> plan(ImportJobRequest request, boolean upsert, Caller caller) {
         String key = manifestKey(request.manifest());
         Map<String, String> datasets = (request.datasets() != null) ? request.datasets() : Map.of();
         return Mono.fromCallable(() -> read(key))
             .subscribeOn(Schedulers.boundedElastic())
             .map((content) -> files(StoredManifest.parse(content, key, this.json), key, datasets))
+            .doOnNext((files) -> authorize(files, caller))
             .flatMap((files) -> checkTargets(files, datasets, upsert).thenReturn(files));
+    }
+
+    // Every target needs the caller's write scope. Import jobs do not yet confine rows to
+    // a
+    // tenant, so a dataset bound to one takes no import job (fail closed).
+    private void authorize(List<ImportJobFile> files, Caller caller) {
+        for (ImportJobFile file : files) {
+            Dataset dataset = this.catalog.dataset(file.target());
+            caller.require(dataset, Action.WRITE);
+            if (caller.confinement(dataset).isPresent()) {
+                throw new BadImportJobException(HttpStatus.FORBIDDEN, "Forbidden", "/datasets",
+                        "Dataset '" + dataset.name() + "' is confined to tenants; import jobs into it are not"
+                                + " supported. Import its rows with POST /v1/datasets/" + dataset.name() + "/rows.");
+            }
+        }
     }
 
     static String manifestKey(@Nullable String key) {
