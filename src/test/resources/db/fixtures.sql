@@ -229,3 +229,5 @@ INSERT INTO tenant_items
 SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'zeta' END, 'item ' || g
 FROM generate_series(1, 40) g;
 CREATE TABLE tenant_imports (LIKE tenant_items INCLUDING ALL);
+-- The target of the security tests' import jobs, empty.
+CREATE TABLE secure_job_events (LIKE events INCLUDING ALL);

@@ -57,23 +57,18 @@ class ImportJobPlanner {
         Map<String, String> datasets = (request.datasets() != null) ? request.datasets() : Map.of();
         return Mono.fromCallable(() -> read(key))
             .subscribeOn(Schedulers.boundedElastic())
-            .map((content) -> files(StoredManifest.parse(content, key, this.json), key, datasets))
-            .doOnNext((files) -> authorize(files, caller))
+            .map((content) -> files(StoredManifest.parse(content, key, this.json), key, datasets, caller))
             .flatMap((files) -> checkTargets(files, datasets, upsert).thenReturn(files));
     }
 
     // Every target needs the caller's write scope. Import jobs do not yet confine rows to
     // a
     // tenant, so a dataset bound to one takes no import job (fail closed).
-    private void authorize(List<ImportJobFile> files, Caller caller) {
-        for (ImportJobFile file : files) {
-            Dataset dataset = this.catalog.dataset(file.target());
-            caller.require(dataset, Action.WRITE);
-            if (caller.confinement(dataset).isPresent()) {
-                throw new BadImportJobException(HttpStatus.FORBIDDEN, "Forbidden", "/datasets",
-                        "Dataset '" + dataset.name() + "' is confined to tenants; import jobs into it are not"
-                                + " supported. Import its rows with POST /v1/datasets/" + dataset.name() + "/rows.");
-            }
+    private static void authorize(Dataset dataset, Caller caller) {
+        caller.require(dataset, Action.WRITE);
+        if (caller.confinement(dataset).isPresent()) {
+            throw new BadImportJobException(HttpStatus.FORBIDDEN, "Forbidden", "/datasets",
+                    "Dataset '" + dataset.name() + "' is confined to tenants; import jobs into it are not supported.");
         }
     }
 
@@ -111,7 +106,8 @@ class ImportJobPlanner {
         }
     }
 
-    private List<ImportJobFile> files(StoredManifest manifest, String key, Map<String, String> datasets) {
+    private List<ImportJobFile> files(StoredManifest manifest, String key, Map<String, String> datasets,
+            Caller caller) {
         if (!manifest.format().equals("ndjson") && !manifest.format().equals("csv")) {
             throw new BadImportJobException(HttpStatus.UNPROCESSABLE_CONTENT, "Format not importable", "/manifest",
                     "The export's files are in format '" + manifest.format() + "'"
@@ -141,6 +137,7 @@ class ImportJobPlanner {
             }
             String target = datasets.getOrDefault(file.dataset(), file.dataset());
             Dataset dataset = target(file, target, datasets);
+            authorize(dataset, caller);
             checkColumns(file, dataset, pointer(file.dataset(), datasets));
             files.add(new ImportJobFile(file.name(), directory + file.name(), file.dataset(), target, manifest.format(),
                     manifest.gzip(), file.rows(), file.bytes(), file.sha256()));
