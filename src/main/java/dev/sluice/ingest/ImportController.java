@@ -4,6 +4,7 @@ import dev.sluice.catalog.Catalog;
 import dev.sluice.catalog.Dataset;
 import dev.sluice.security.Action;
 import dev.sluice.security.Caller;
+import dev.sluice.security.Tenant;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
@@ -37,10 +38,9 @@ class ImportController {
     Mono<ImportReport> rows(@PathVariable String name, Caller caller, ServerHttpRequest request) {
         Dataset dataset = this.catalog.dataset(name);
         caller.require(dataset, Action.WRITE);
-        caller.confinement(dataset).ifPresent((confinement) -> {
-            throw new BadImportException(HttpStatus.FORBIDDEN, "Forbidden",
-                    "Dataset '" + dataset.name() + "' is confined to tenants; imports into it are not supported yet.");
-        });
+        // Every row must then carry the caller's tenant; an upsert never updates
+        // another's.
+        Tenant tenant = caller.tenant(dataset).orElse(null);
         HttpHeaders headers = request.getHeaders();
         ImportOptions options = ImportRequests.options(request.getQueryParams(), headers);
         boolean gzip = ImportRequests.gzip(headers);
@@ -50,7 +50,7 @@ class ImportController {
                     "The body's Content-Length, " + headers.getContentLength() + " bytes, is larger than the limit of "
                             + maxBytes + " bytes (sluice.imports.max-body-size).");
         }
-        return this.importer.run(dataset, options, new RequestBody(request.getBody(), gzip, maxBytes));
+        return this.importer.run(dataset, options, new RequestBody(request.getBody(), gzip, maxBytes), tenant);
     }
 
 }

@@ -85,19 +85,31 @@ public final class Caller {
      * the claim.
      */
     public Optional<Confinement> confinement(Dataset dataset) {
+        return binding(dataset).map((binding) -> new Confinement(binding.column(), claim(dataset, binding)));
+    }
+
+    /**
+     * The caller's tenant, for the rows they write into the dataset, if it is bound to a
+     * tenant; a 403 problem if it is and the credential lacks the claim.
+     */
+    public Optional<Tenant> tenant(Dataset dataset) {
+        return binding(dataset).map((binding) -> new Tenant(binding.column().name(), claim(dataset, binding)));
+    }
+
+    private Optional<DatasetPolicies.Binding> binding(Dataset dataset) {
         if (this.policies == null) {
             return Optional.empty();
         }
-        DatasetPolicies.Binding binding = this.policies.policy(dataset).tenant();
-        if (binding == null) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(this.policies.policy(dataset).tenant());
+    }
+
+    private String claim(Dataset dataset, DatasetPolicies.Binding binding) {
         String value = this.claims.get(binding.claim());
         if (value == null || value.isEmpty()) {
             throw forbidden(dataset, "Dataset '" + dataset.name() + "' is confined to the caller's tenant, named by the"
                     + " credential's claim '" + binding.claim() + "', which yours does not have.");
         }
-        return Optional.of(new Confinement(binding.column(), value));
+        return value;
     }
 
     private static ErrorResponseException forbidden(Dataset dataset, String detail) {
