@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.sluice.security.SecurityProperties.ApiKey;
 import reactor.core.publisher.Mono;
 
+import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.Authentication;
