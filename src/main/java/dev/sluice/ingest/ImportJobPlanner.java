@@ -14,6 +14,7 @@ import dev.sluice.catalog.Dataset;
 import dev.sluice.catalog.DatasetNotFoundException;
 import dev.sluice.security.Action;
 import dev.sluice.security.Caller;
+import dev.sluice.security.Tenant;
 import dev.sluice.storage.Storage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -59,17 +60,6 @@ class ImportJobPlanner {
             .subscribeOn(Schedulers.boundedElastic())
             .map((content) -> files(StoredManifest.parse(content, key, this.json), key, datasets, caller))
             .flatMap((files) -> checkTargets(files, datasets, upsert).thenReturn(files));
-    }
-
-    // Every target needs the caller's write scope. Import jobs do not yet confine rows to
-    // a
-    // tenant, so a dataset bound to one takes no import job (fail closed).
-    private static void authorize(Dataset dataset, Caller caller) {
-        caller.require(dataset, Action.WRITE);
-        if (caller.confinement(dataset).isPresent()) {
-            throw new BadImportJobException(HttpStatus.FORBIDDEN, "Forbidden", "/datasets",
-                    "Dataset '" + dataset.name() + "' is confined to tenants; import jobs into it are not supported.");
-        }
     }
 
     static String manifestKey(@Nullable String key) {
@@ -137,10 +127,14 @@ class ImportJobPlanner {
             }
             String target = datasets.getOrDefault(file.dataset(), file.dataset());
             Dataset dataset = target(file, target, datasets);
-            authorize(dataset, caller);
+            // Every target needs the write scope; one bound to a tenant takes only the
+            // submitter's rows, whoever's export the file is.
+            caller.require(dataset, Action.WRITE);
+            Tenant tenant = caller.tenant(dataset).orElse(null);
             checkColumns(file, dataset, pointer(file.dataset(), datasets));
             files.add(new ImportJobFile(file.name(), directory + file.name(), file.dataset(), target, manifest.format(),
-                    manifest.gzip(), file.rows(), file.bytes(), file.sha256()));
+                    manifest.gzip(), file.rows(), file.bytes(), file.sha256(),
+                    (tenant != null) ? tenant.column() : null, (tenant != null) ? tenant.value() : null));
         }
         return files;
     }

@@ -140,17 +140,6 @@ class JobSecurityIntegrationTests {
             .expectBody()
             .jsonPath("$.detail")
             .value(String.class, (detail) -> assertThat(detail).contains("secure-job-events:write"));
-        // A dataset bound to a tenant takes no import job.
-        acme.post()
-            .uri("/v1/imports")
-            .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(request.formatted("tenant-imports"))
-            .exchange()
-            .expectStatus()
-            .isForbidden()
-            .expectBody()
-            .jsonPath("$.detail")
-            .value(String.class, (detail) -> assertThat(detail).contains("confined to tenants"));
         String job = JsonPath.read(acme.post()
             .uri("/v1/imports")
             .contentType(MediaType.APPLICATION_JSON)
@@ -181,6 +170,71 @@ class JobSecurityIntegrationTests {
             .expectBody()
             .jsonPath("$.progress.inserted")
             .isEqualTo(4);
+    }
+
+    @Test
+    void anImportJobIntoATenantDatasetTakesOnlyTheSubmittersRows() {
+        WebTestClient acme = Credentials.apiKey(this.client, Credentials.ACME);
+        WebTestClient zeta = Credentials.apiKey(this.client, Credentials.ZETA);
+        // acme's rows of tenant_items above 20: the even ids 22 to 40.
+        String export = submit(acme, "{\"parts\": [{\"dataset\": \"tenant-items\", \"query\": \"id=gt.20\"}]}");
+        awaitSuccess(acme, export);
+        String request = "{\"manifest\": \"" + export
+                + "/manifest.json\", \"datasets\": {\"tenant-items\": \"tenant-imports\"}}";
+        // Another tenant that names the manifest gets every row refused, and nothing
+        // written.
+        String refused = awaitImport(zeta, submitImport(zeta, request));
+        assertThat(JsonPath.<String>read(refused, "$.state")).isEqualTo("failed");
+        assertThat(JsonPath.<String>read(refused, "$.error")).contains("must hold your tenant, 'zeta'");
+        String imported = awaitImport(acme, submitImport(acme, request));
+        assertThat(JsonPath.<String>read(imported, "$.state")).as(imported).isEqualTo("succeeded");
+        assertThat(JsonPath.<Integer>read(imported, "$.progress.inserted")).isEqualTo(10);
+        assertThat(ids(acme, "tenant-imports", "id=gte.21&id=lte.40")).containsExactly(22, 24, 26, 28, 30, 32, 34, 36,
+                38, 40);
+        assertThat(ids(zeta, "tenant-imports", "id=gte.21&id=lte.40")).isEmpty();
+    }
+
+    private static String submitImport(WebTestClient client, String body) {
+        return JsonPath.read(client.post()
+            .uri("/v1/imports")
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(body)
+            .exchange()
+            .expectStatus()
+            .isAccepted()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody(), "$.id");
+    }
+
+    private static String importStatus(WebTestClient client, String id) {
+        return client.get()
+            .uri("/v1/imports/" + id)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+    }
+
+    private static String awaitImport(WebTestClient client, String id) {
+        await().atMost(Duration.ofMinutes(2))
+            .until(() -> JsonPath.<String>read(importStatus(client, id), "$.state"),
+                    (state) -> !state.equals("queued") && !state.equals("running"));
+        return importStatus(client, id);
+    }
+
+    private static List<Integer> ids(WebTestClient client, String dataset, String query) {
+        String body = client.get()
+            .uri("/v1/datasets/" + dataset + "/rows?select=id&" + query)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+        return (body == null) ? List.of() : body.lines().map((row) -> JsonPath.<Integer>read(row, "$.id")).toList();
     }
 
     private static String submit(WebTestClient client, String body) {
