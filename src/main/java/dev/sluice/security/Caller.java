@@ -42,6 +42,11 @@ public final class Caller {
         return new Caller(null, Set.of(), Map.of(), true, null);
     }
 
+    /** A caller without name, scopes or claims: owns nothing, may do nothing. */
+    static Caller nobody(DatasetPolicies policies) {
+        return new Caller(null, Set.of(), Map.of(), false, policies);
+    }
+
     static Caller of(String name, Set<String> scopes, Map<String, String> claims, String adminScope,
             DatasetPolicies policies) {
         return new Caller(name, scopes, claims, scopes.contains(adminScope), policies);

@@ -47,7 +47,7 @@ final class Callers implements HandlerMethodArgumentResolver {
             .map(this::caller)
             // The filter chain lets no request without a credential this far; if one got
             // here, it may do nothing.
-            .defaultIfEmpty(Caller.of("", Set.of(), Map.of(), this.properties.adminScope(), this.policies))
+            .defaultIfEmpty(Caller.nobody(this.policies))
             .cast(Object.class);
     }
 

@@ -67,9 +67,7 @@ final class ProblemResponses implements ServerAuthenticationEntryPoint, ServerAc
 
     private String rejected(AuthenticationException ex) {
         if (ex instanceof OAuth2AuthenticationException) {
-            // Spring's descriptions name what failed (expired, signature, issuer), not
-            // the
-            // token.
+            // Spring's descriptions name what failed, never the token itself.
             String description = ((OAuth2AuthenticationException) ex).getError().getDescription();
             return "The bearer token was not accepted" + ((description != null) ? ": " + description : ".")
                     + " Get a new token from the issuer.";
