@@ -217,3 +217,17 @@ BEGIN
 END
 $$;
 CREATE TRIGGER job_slow_insert BEFORE INSERT ON job_slow FOR EACH ROW EXECUTE FUNCTION slow_insert();
+
+-- Tenant isolation (the secure profile): rows of two tenants whose ids interleave, keyed by id alone, so that an
+-- upsert of one tenant could meet a key another tenant holds; and an empty copy for imports.
+CREATE TABLE tenant_items (
+    id bigint PRIMARY KEY,
+    tenant text NOT NULL,
+    label text
+);
+INSERT INTO tenant_items
+SELECT g, CASE WHEN g % 2 = 0 THEN 'acme' ELSE 'zeta' END, 'item ' || g
+FROM generate_series(1, 40) g;
+CREATE TABLE tenant_imports (LIKE tenant_items INCLUDING ALL);
+-- The target of the security tests' import jobs, empty.
+CREATE TABLE secure_job_events (LIKE events INCLUDING ALL);

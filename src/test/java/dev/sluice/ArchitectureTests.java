@@ -12,7 +12,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * The package boundaries, checked rather than remembered: data flows one way, catalog →
  * query → database → encode → stream → export (which alone writes to storage); imports
  * ({@code ingest}) stand beside the exports, using only the catalog, the database and (to
- * read stored exports back) storage; both run their jobs in {@code job}'s loop; and
+ * read stored exports back) storage; both run their jobs in {@code job}'s loop;
+ * {@code security} (who calls, what they may do) reads the catalog and confines queries,
+ * and only the endpoints ({@code stream}, {@code export}, {@code ingest}) ask it; and
  * {@code web} (what every endpoint shares) depends on none of them.
  */
 class ArchitectureTests {
@@ -44,6 +46,8 @@ class ArchitectureTests {
             .definedBy("dev.sluice.web..")
             .layer("job")
             .definedBy("dev.sluice.job..")
+            .layer("security")
+            .definedBy("dev.sluice.security..")
             .whereLayer("export")
             .mayNotBeAccessedByAnyLayer()
             .whereLayer("ingest")
@@ -55,15 +59,17 @@ class ArchitectureTests {
             .whereLayer("database")
             .mayOnlyBeAccessedByLayers("encode", "stream", "export", "ingest")
             .whereLayer("query")
-            .mayOnlyBeAccessedByLayers("database", "stream", "export")
+            .mayOnlyBeAccessedByLayers("database", "stream", "export", "security")
             .whereLayer("catalog")
-            .mayOnlyBeAccessedByLayers("query", "database", "encode", "stream", "export", "ingest")
+            .mayOnlyBeAccessedByLayers("query", "database", "encode", "stream", "export", "ingest", "security")
             .whereLayer("storage")
             .mayOnlyBeAccessedByLayers("export", "ingest")
             .whereLayer("web")
             .mayOnlyBeAccessedByLayers("stream", "catalog", "query", "database", "encode", "export", "ingest")
             .whereLayer("job")
             .mayOnlyBeAccessedByLayers("export", "ingest")
+            .whereLayer("security")
+            .mayOnlyBeAccessedByLayers("stream", "export", "ingest")
             .check(classes);
     }
 

@@ -12,6 +12,8 @@ import java.util.UUID;
 
 import dev.sluice.catalog.Column;
 import dev.sluice.query.BadQueryException;
+import dev.sluice.query.Confinement;
+import dev.sluice.security.Caller;
 import dev.sluice.storage.Storage;
 import dev.sluice.web.RetryAfter;
 import org.jspecify.annotations.Nullable;
@@ -72,33 +74,41 @@ class ExportController {
 
     @PostMapping("/v1/exports")
     Mono<ResponseEntity<ExportView>> submit(@RequestBody ExportRequest request,
-            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey, Caller caller,
             ServerHttpRequest http) {
         if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 255)) {
             throw new BadExportException("/", "An Idempotency-Key is 1 to 255 characters long.");
         }
         String canonical = canonical(request);
-        Mono<ExportView> existing = (idempotencyKey != null) ? replay(idempotencyKey, canonical, http) : Mono.empty();
+        Mono<ExportView> existing = (idempotencyKey != null) ? replay(idempotencyKey, canonical, caller, http)
+                : Mono.empty();
         return existing.map((view) -> accepted(view, true))
-            .switchIfEmpty(Mono.defer(() -> this.planner.plan(request)
-                .flatMap((plan) -> insert(plan, idempotencyKey, canonical, http))
+            .switchIfEmpty(Mono.defer(() -> this.planner.plan(request, caller)
+                .flatMap((plan) -> insert(plan, idempotencyKey, canonical, caller, http))
                 .map((view) -> accepted(view, false))));
     }
 
-    private Mono<ExportView> insert(ExportPlan plan, @Nullable String idempotencyKey, String canonical,
+    private Mono<ExportView> insert(ExportPlan plan, @Nullable String idempotencyKey, String canonical, Caller caller,
             ServerHttpRequest http) {
         UUID id = UUID.randomUUID();
         return this.jobs
             .insert(id, idempotencyKey, canonical, plan.format().parameter(), plan.compression().parameter(),
-                    this.storage.type(), partsJson(plan))
+                    this.storage.type(), partsJson(plan), caller.owner())
             .doOnNext((inserted) -> this.worker.ifAvailable(ExportWorker::nudge))
-            .flatMap((inserted) -> inserted ? view(id, http)
+            .flatMap((inserted) -> inserted ? view(id, caller, http)
                     // Another submission with the same key won the race.
-                    : replay(String.valueOf(idempotencyKey), canonical, http));
+                    : replay(String.valueOf(idempotencyKey), canonical, caller, http));
     }
 
-    private Mono<ExportView> replay(String idempotencyKey, String canonical, ServerHttpRequest http) {
+    private Mono<ExportView> replay(String idempotencyKey, String canonical, Caller caller, ServerHttpRequest http) {
         return this.jobs.idByIdempotencyKey(idempotencyKey).flatMap(this.jobs::find).map((job) -> {
+            if (!caller.mayAccessJobOf(job.owner())) {
+                // Another caller's job: neither replayed nor named.
+                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
+                        "Idempotency-Key '" + idempotencyKey + "' is taken. Use a new key for a new export.");
+                problem.setTitle("Idempotency-Key reused");
+                throw new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
+            }
             if (!this.json.readTree(job.request()).equals(this.json.readTree(canonical))) {
                 ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
                         "Idempotency-Key '" + idempotencyKey + "' was used for export " + job.id()
@@ -121,16 +131,16 @@ class ExportController {
     }
 
     @GetMapping("/v1/exports/{id}")
-    Mono<ResponseEntity<ExportView>> status(@PathVariable String id, ServerHttpRequest http) {
-        return view(parse(id), http).map((view) -> ResponseEntity.ok().headers(retryAfter(view)).body(view));
+    Mono<ResponseEntity<ExportView>> status(@PathVariable String id, Caller caller, ServerHttpRequest http) {
+        return view(parse(id), caller, http).map((view) -> ResponseEntity.ok().headers(retryAfter(view)).body(view));
     }
 
     @GetMapping(path = "/v1/exports/{id}/events", produces = "text/event-stream")
-    Flux<ServerSentEvent<ExportView>> events(@PathVariable String id, ServerHttpRequest http) {
+    Flux<ServerSentEvent<ExportView>> events(@PathVariable String id, Caller caller, ServerHttpRequest http) {
         UUID uuid = parse(id);
-        return view(uuid, http).flatMapMany((first) -> Flux.interval(Duration.ofSeconds(1))
+        return view(uuid, caller, http).flatMapMany((first) -> Flux.interval(Duration.ofSeconds(1))
             .onBackpressureDrop()
-            .concatMap((tick) -> view(uuid, http), 1)
+            .concatMap((tick) -> view(uuid, caller, http), 1)
             .startWith(first)
             .distinctUntilChanged((view) -> List.of(view.state(), view.progress(), view.cancelRequested()))
             .takeUntil((view) -> !view.open())
@@ -144,7 +154,7 @@ class ExportController {
     Mono<Map<String, Object>> list(@RequestParam(required = false) @Nullable String state,
             @RequestParam(required = false) @Nullable String dataset,
             @RequestParam(required = false) @Nullable String limit,
-            @RequestParam(required = false) @Nullable String before, ServerHttpRequest http) {
+            @RequestParam(required = false) @Nullable String before, Caller caller, ServerHttpRequest http) {
         if (state != null && !ExportJob.STATES.contains(state)) {
             throw new BadQueryException("state",
                     "'state' is one of " + String.join(", ", ExportJob.STATES) + "; got '" + state + "'.");
@@ -154,7 +164,7 @@ class ExportController {
         URI base = base(http);
         return this.jobs
             .list(state, dataset, (cursor != null) ? cursor.createdAt() : null, (cursor != null) ? cursor.id() : null,
-                    size + 1)
+                    size + 1, caller.administrator(), caller.owner())
             .map((job) -> ExportView.of(job, base))
             .collectList()
             .map((views) -> {
@@ -169,18 +179,21 @@ class ExportController {
     }
 
     @DeleteMapping("/v1/exports/{id}")
-    Mono<ResponseEntity<ExportView>> delete(@PathVariable String id, ServerHttpRequest http) {
+    Mono<ResponseEntity<ExportView>> delete(@PathVariable String id, Caller caller, ServerHttpRequest http) {
         UUID uuid = parse(id);
         return this.jobs.find(uuid)
+            .filter((job) -> caller.mayAccessJobOf(job.owner()))
             .switchIfEmpty(Mono.error(() -> notFound(id)))
             .flatMap((job) -> job.open() ? this.jobs.requestCancel(uuid).then()
                     : this.jobs.expireNow(uuid).then(this.expiry.sweepNow()).then())
-            .then(view(uuid, http))
+            .then(view(uuid, caller, http))
             .map((view) -> (view.open() ? ResponseEntity.accepted() : ResponseEntity.ok()).body(view));
     }
 
-    private Mono<ExportView> view(UUID id, ServerHttpRequest http) {
+    // Another caller's job is not found: its existence is not theirs to know either.
+    private Mono<ExportView> view(UUID id, Caller caller, ServerHttpRequest http) {
         return this.jobs.find(id)
+            .filter((job) -> caller.mayAccessJobOf(job.owner()))
             .switchIfEmpty(Mono.error(() -> notFound(id.toString())))
             .map((job) -> ExportView.of(job, base(http)));
     }
@@ -222,6 +235,11 @@ class ExportController {
                         .map((Column column) -> new Manifest.Column(column.name(), column.type()))
                         .toList());
             item.put("estimated_rows", part.estimatedRows());
+            Confinement confinement = part.selection().confinement();
+            if (confinement != null) {
+                item.put("tenant_column", confinement.column().name());
+                item.put("tenant_value", confinement.value());
+            }
             parts.add(item);
         }
         return this.json.writeValueAsString(parts);

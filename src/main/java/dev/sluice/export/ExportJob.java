@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 /** An export job's row and its parts' rows, as stored. */
 record ExportJob(UUID id, String state, String format, String compression, String storage, Instant createdAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Instant expiresAt, int attempt,
-        boolean cancelRequested, @Nullable String error, String request, List<Part> parts) {
+        boolean cancelRequested, @Nullable String error, String request, @Nullable String owner, List<Part> parts) {
 
     static final List<String> STATES = List.of("queued", "running", "succeeded", "failed", "cancelled", "expired");
 
@@ -21,7 +21,7 @@ record ExportJob(UUID id, String state, String format, String compression, Strin
     ExportJob withParts(List<Part> parts) {
         return new ExportJob(this.id, this.state, this.format, this.compression, this.storage, this.createdAt,
                 this.startedAt, this.finishedAt, this.expiresAt, this.attempt, this.cancelRequested, this.error,
-                this.request, parts);
+                this.request, this.owner, parts);
     }
 
     boolean open() {
@@ -44,9 +44,13 @@ record ExportJob(UUID id, String state, String format, String compression, Strin
      *
      * @param columns the file's columns as {@code [{"name": ..., "type": ...}]} JSON
      * @param checkpoint the last durable checkpoint's JSON, or null
+     * @param tenantColumn the column the rows are confined to the submitter's tenant by,
+     * or null
+     * @param tenantValue the submitter's tenant, or null
      */
     record Part(int index, String dataset, String query, String fileName, String columns, @Nullable Long estimatedRows,
-            long rows, long bytes, boolean done, @Nullable String sha256, @Nullable String checkpoint) {
+            long rows, long bytes, boolean done, @Nullable String sha256, @Nullable String checkpoint,
+            @Nullable String tenantColumn, @Nullable String tenantValue) {
     }
 
 }

@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
 class ExportJobs {
 
     private static final String JOB_COLUMNS = "id, state, format, compression, storage, created_at, started_at,"
-            + " finished_at, expires_at, attempt, cancel_requested, error, request::text AS request";
+            + " finished_at, expires_at, attempt, cancel_requested, error, request::text AS request, owner";
 
     private final DatabaseClient client;
 
@@ -37,18 +37,21 @@ class ExportJobs {
      * @return true, or false if the idempotency key is taken
      */
     Mono<Boolean> insert(UUID id, @Nullable String idempotencyKey, String request, String format, String compression,
-            String storage, String parts) {
+            String storage, String parts, @Nullable String owner) {
         String sql = """
                 WITH job AS (
-                    INSERT INTO sluice_export (id, idempotency_key, request, format, compression, storage, state)
-                    VALUES (:id, :key, CAST(:request AS jsonb), :format, :compression, :storage, 'queued')
+                    INSERT INTO sluice_export (id, idempotency_key, request, format, compression, storage, state, owner)
+                    VALUES (:id, :key, CAST(:request AS jsonb), :format, :compression, :storage, 'queued', :owner)
                     ON CONFLICT (idempotency_key) DO NOTHING
                     RETURNING id),
                 parts AS (
-                    INSERT INTO sluice_export_part (export_id, index, dataset, query, file_name, columns, estimated_rows)
-                    SELECT job.id, p.index, p.dataset, p.query, p.file_name, p.columns, p.estimated_rows
+                    INSERT INTO sluice_export_part (export_id, index, dataset, query, file_name, columns, estimated_rows,
+                        tenant_column, tenant_value)
+                    SELECT job.id, p.index, p.dataset, p.query, p.file_name, p.columns, p.estimated_rows,
+                        p.tenant_column, p.tenant_value
                     FROM job, jsonb_to_recordset(CAST(:parts AS jsonb))
-                        AS p(index integer, dataset text, query text, file_name text, columns jsonb, estimated_rows bigint))
+                        AS p(index integer, dataset text, query text, file_name text, columns jsonb, estimated_rows bigint,
+                            tenant_column text, tenant_value text))
                 SELECT count(*) AS inserted FROM job""";
         DatabaseClient.GenericExecuteSpec spec = this.client.sql(sql)
             .bind("id", id)
@@ -58,6 +61,7 @@ class ExportJobs {
             .bind("storage", storage)
             .bind("parts", parts);
         spec = (idempotencyKey != null) ? spec.bind("key", idempotencyKey) : spec.bindNull("key", String.class);
+        spec = (owner != null) ? spec.bind("owner", owner) : spec.bindNull("owner", String.class);
         return spec.map((row) -> row.get("inserted", Long.class)).one().map((count) -> count == 1);
     }
 
@@ -81,8 +85,12 @@ class ExportJobs {
      * @param before the {@code created_at, id} to continue after, or null for the newest
      */
     Flux<ExportJob> list(@Nullable String state, @Nullable String dataset, @Nullable Instant beforeTime,
-            @Nullable UUID beforeId, int limit) {
+            @Nullable UUID beforeId, int limit, boolean everyOwner, @Nullable String owner) {
         StringBuilder sql = new StringBuilder("SELECT " + JOB_COLUMNS + " FROM sluice_export e WHERE TRUE");
+        if (!everyOwner) {
+            // A caller without a name (none with security on) owns nothing.
+            sql.append(" AND owner = :owner");
+        }
         if (state != null) {
             sql.append(" AND state = :state");
         }
@@ -95,6 +103,9 @@ class ExportJobs {
         }
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
         DatabaseClient.GenericExecuteSpec spec = this.client.sql(sql.toString()).bind("limit", limit);
+        if (!everyOwner) {
+            spec = (owner != null) ? spec.bind("owner", owner) : spec.bindNull("owner", String.class);
+        }
         if (state != null) {
             spec = spec.bind("state", state);
         }
@@ -292,7 +303,7 @@ class ExportJobs {
     private Mono<ExportJob> withParts(ExportJob job) {
         return this.client
             .sql("SELECT index, dataset, query, file_name, columns::text AS columns, estimated_rows, rows, bytes,"
-                    + " done, sha256, checkpoint::text AS checkpoint FROM sluice_export_part"
+                    + " done, sha256, checkpoint::text AS checkpoint, tenant_column, tenant_value FROM sluice_export_part"
                     + " WHERE export_id = :id ORDER BY index")
             .bind("id", job.id())
             .map(ExportJobs::part)
@@ -306,14 +317,16 @@ class ExportJobs {
                 row.get("compression", String.class), row.get("storage", String.class), instant(row, "created_at"),
                 instant(row, "started_at"), instant(row, "finished_at"), instant(row, "expires_at"),
                 row.get("attempt", Integer.class), row.get("cancel_requested", Boolean.class),
-                row.get("error", String.class), row.get("request", String.class), List.of());
+                row.get("error", String.class), row.get("request", String.class), row.get("owner", String.class),
+                List.of());
     }
 
     private static ExportJob.Part part(Readable row) {
         return new ExportJob.Part(row.get("index", Integer.class), row.get("dataset", String.class),
                 row.get("query", String.class), row.get("file_name", String.class), row.get("columns", String.class),
                 row.get("estimated_rows", Long.class), row.get("rows", Long.class), row.get("bytes", Long.class),
-                row.get("done", Boolean.class), row.get("sha256", String.class), row.get("checkpoint", String.class));
+                row.get("done", Boolean.class), row.get("sha256", String.class), row.get("checkpoint", String.class),
+                row.get("tenant_column", String.class), row.get("tenant_value", String.class));
     }
 
     private static @Nullable Instant instant(Readable row, String name) {

@@ -3,6 +3,7 @@ package dev.sluice.export;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.sluice.catalog.Catalog;
@@ -11,9 +12,12 @@ import dev.sluice.catalog.DatasetNotFoundException;
 import dev.sluice.database.RowReader;
 import dev.sluice.encode.Format;
 import dev.sluice.query.BadQueryException;
+import dev.sluice.query.Confinement;
 import dev.sluice.query.QueryParser;
 import dev.sluice.query.Selection;
 import dev.sluice.query.SqlBuilder;
+import dev.sluice.security.Action;
+import dev.sluice.security.Caller;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -39,7 +43,7 @@ class ExportPlanner {
         this.reader = reader;
     }
 
-    Mono<ExportPlan> plan(ExportRequest request) {
+    Mono<ExportPlan> plan(ExportRequest request, Caller caller) {
         Format format = Format.ofParameter((request.format() != null) ? request.format() : "ndjson")
             .orElseThrow(() -> new BadExportException("/format",
                     "'format' is ndjson, csv or json; got '" + request.format() + "'."));
@@ -58,7 +62,7 @@ class ExportPlanner {
         }
         List<Selection> selections = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            selections.add(selection(i, parts.get(i)));
+            selections.add(selection(i, parts.get(i), caller));
         }
         Set<String> names = new HashSet<>();
         return Flux.range(0, parts.size()).concatMap((i) -> estimate(i, selections.get(i)).map((estimate) -> {
@@ -69,7 +73,7 @@ class ExportPlanner {
         })).collectList().map((planned) -> new ExportPlan(format, compression, planned));
     }
 
-    private Selection selection(int index, ExportRequest.Part part) {
+    private Selection selection(int index, ExportRequest.Part part, Caller caller) {
         String pointer = "/parts/" + index;
         if (part == null || part.dataset() == null || part.dataset().isBlank()) {
             throw new BadExportException(pointer + "/dataset", "Part " + index + " names no dataset.");
@@ -81,6 +85,9 @@ class ExportPlanner {
         catch (DatasetNotFoundException ex) {
             throw new BadExportException(pointer + "/dataset", detail(ex.getBody()));
         }
+        caller.require(dataset, Action.EXPORT);
+        // Checked before the query, so a caller without the claim learns nothing more.
+        Optional<Confinement> confinement = caller.confinement(dataset);
         String query = (part.query() != null) ? part.query() : "";
         try {
             String queryString = query.startsWith("?") ? query.substring(1) : query;
@@ -89,7 +96,7 @@ class ExportPlanner {
                 throw new BadExportException(pointer + "/query",
                         "Part " + index + ": the format is the export's ('format' in the body), not a part's.");
             }
-            return selection;
+            return confinement.map(selection::confined).orElse(selection);
         }
         catch (BadQueryException ex) {
             throw new BadExportException(pointer + "/query",

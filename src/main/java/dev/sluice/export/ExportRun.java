@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import dev.sluice.catalog.Column;
 import dev.sluice.catalog.Dataset;
 import dev.sluice.catalog.DatasetNotFoundException;
 import dev.sluice.database.DatabaseUnavailableException;
 import dev.sluice.encode.Format;
 import dev.sluice.query.BadQueryException;
+import dev.sluice.query.Confinement;
 import dev.sluice.query.QueryParser;
 import dev.sluice.query.Selection;
 import dev.sluice.storage.FileUpload;
@@ -181,9 +183,20 @@ final class ExportRun implements Runnable {
         }
     }
 
+    // The submitter's tenant, as stored at submission: the worker has no caller.
+    private static Selection confined(Selection selection, Dataset dataset, ExportJob.Part part) {
+        if (part.tenantColumn() == null) {
+            return selection;
+        }
+        Column column = dataset.column(part.tenantColumn())
+            .orElseThrow(() -> new IllegalStateException("Dataset " + dataset.name() + " has no column "
+                    + part.tenantColumn() + " any more; the export's tenant cannot be applied"));
+        return selection.confined(new Confinement(column, String.valueOf(part.tenantValue())));
+    }
+
     private void runPart(ExportJob.Part part) throws IOException {
         Dataset dataset = this.runner.catalog.dataset(part.dataset());
-        Selection selection = QueryParser.parse(dataset, part.query());
+        Selection selection = confined(QueryParser.parse(dataset, part.query()), dataset, part);
         String key = this.job.key(part.fileName());
         Checkpoint checkpoint = (part.checkpoint() != null)
                 ? this.runner.json.readValue(part.checkpoint(), Checkpoint.class) : null;

@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.sluice.encode.Format;
+import dev.sluice.security.Caller;
 import dev.sluice.storage.Download;
 import dev.sluice.storage.Storage;
 import org.jspecify.annotations.Nullable;
@@ -51,10 +52,11 @@ class FileController {
     }
 
     @GetMapping("/v1/exports/{id}/files/{name}")
-    Mono<ResponseEntity<Flux<DataBuffer>>> file(@PathVariable String id, @PathVariable String name,
+    Mono<ResponseEntity<Flux<DataBuffer>>> file(@PathVariable String id, @PathVariable String name, Caller caller,
             ServerHttpRequest request) {
         UUID uuid = ExportController.parse(id);
         return this.jobs.find(uuid)
+            .filter((job) -> caller.mayAccessJobOf(job.owner()))
             .switchIfEmpty(Mono.error(() -> ExportController.notFound(id)))
             .map((job) -> serve(job, name, request));
     }

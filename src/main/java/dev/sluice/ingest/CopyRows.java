@@ -1,5 +1,6 @@
 package dev.sluice.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
@@ -61,6 +62,25 @@ final class CopyRows implements AutoCloseable {
 
     boolean isNull(int column) {
         return this.lengths[column] < 0;
+    }
+
+    /** Whether a column holds exactly this COPY text (as {@link #text} makes it). */
+    boolean hasText(int column, byte[] text) {
+        int length = this.lengths[column];
+        return length == text.length
+                && Arrays.equals(this.scratch, this.starts[column], this.starts[column] + length, text, 0, length);
+    }
+
+    /**
+     * A value as COPY text: UTF-8 with backslash, tab, newline and carriage return
+     * escaped.
+     */
+    static byte[] text(String value) {
+        CopyRows rows = new CopyRows(ByteBufAllocator.DEFAULT, 1, 64, null);
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        rows.begin();
+        rows.bytes(0, utf8, 0, utf8.length);
+        return Arrays.copyOfRange(rows.scratch, rows.starts[0], rows.starts[0] + rows.lengths[0]);
     }
 
     /** Sets a column to UTF-8 text, escaping it. */

@@ -2,6 +2,9 @@ package dev.sluice.ingest;
 
 import dev.sluice.catalog.Catalog;
 import dev.sluice.catalog.Dataset;
+import dev.sluice.security.Action;
+import dev.sluice.security.Caller;
+import dev.sluice.security.Tenant;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
@@ -32,8 +35,12 @@ class ImportController {
     }
 
     @PostMapping("/v1/datasets/{name}/rows")
-    Mono<ImportReport> rows(@PathVariable String name, ServerHttpRequest request) {
+    Mono<ImportReport> rows(@PathVariable String name, Caller caller, ServerHttpRequest request) {
         Dataset dataset = this.catalog.dataset(name);
+        caller.require(dataset, Action.WRITE);
+        // Every row must then carry the caller's tenant; an upsert never updates
+        // another's.
+        Tenant tenant = caller.tenant(dataset).orElse(null);
         HttpHeaders headers = request.getHeaders();
         ImportOptions options = ImportRequests.options(request.getQueryParams(), headers);
         boolean gzip = ImportRequests.gzip(headers);
@@ -43,7 +50,7 @@ class ImportController {
                     "The body's Content-Length, " + headers.getContentLength() + " bytes, is larger than the limit of "
                             + maxBytes + " bytes (sluice.imports.max-body-size).");
         }
-        return this.importer.run(dataset, options, new RequestBody(request.getBody(), gzip, maxBytes));
+        return this.importer.run(dataset, options, new RequestBody(request.getBody(), gzip, maxBytes), tenant);
     }
 
 }

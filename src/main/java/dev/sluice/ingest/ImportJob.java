@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param files the planned files ({@link ImportJobFile}) as JSON
  * @param progress the files' progress ({@link ImportJobProgress}) as JSON, or null before
  * the first heartbeat
+ * @param owner who submitted it, or null (security off)
  */
 record ImportJob(UUID id, String state, String manifest, String mode, String files, @Nullable String progress,
         Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, int attempt,
-        boolean cancelRequested, @Nullable String error, String request) {
+        boolean cancelRequested, @Nullable String error, String request, @Nullable String owner) {
 
     boolean open() {
         return this.state.equals("queued") || this.state.equals("running");

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import dev.sluice.security.Caller;
 import dev.sluice.storage.Storage;
 import dev.sluice.web.RetryAfter;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +57,7 @@ class ImportJobController {
 
     @PostMapping("/v1/imports")
     Mono<ResponseEntity<ImportJobView>> submit(@RequestBody ImportJobRequest request,
-            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey) {
+            @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey, Caller caller) {
         if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 255)) {
             throw BadImportJobException.invalid("/", "An Idempotency-Key is 1 to 255 characters long.");
         }
@@ -66,25 +67,34 @@ class ImportJobController {
                     "'mode' is insert (the default) or upsert, not '" + mode + "'.");
         }
         String canonical = canonical(request, mode);
-        Mono<ImportJobView> existing = (idempotencyKey != null) ? replay(idempotencyKey, canonical) : Mono.empty();
+        Mono<ImportJobView> existing = (idempotencyKey != null) ? replay(idempotencyKey, canonical, caller)
+                : Mono.empty();
         return existing.map((view) -> accepted(view, true))
-            .switchIfEmpty(Mono.defer(() -> this.planner.plan(request, mode.equals("upsert"))
-                .flatMap((files) -> insert(request, mode, files, idempotencyKey, canonical))
+            .switchIfEmpty(Mono.defer(() -> this.planner.plan(request, mode.equals("upsert"), caller)
+                .flatMap((files) -> insert(request, mode, files, idempotencyKey, canonical, caller))
                 .map((view) -> accepted(view, false))));
     }
 
     private Mono<ImportJobView> insert(ImportJobRequest request, String mode, List<ImportJobFile> files,
-            @Nullable String idempotencyKey, String canonical) {
+            @Nullable String idempotencyKey, String canonical, Caller caller) {
         UUID id = UUID.randomUUID();
         return this.jobs
             .insert(id, idempotencyKey, canonical, String.valueOf(request.manifest()), mode, this.storage.type(),
-                    this.json.writeValueAsString(files))
+                    this.json.writeValueAsString(files), caller.owner())
             .doOnNext((inserted) -> this.worker.ifAvailable(ImportJobWorker::nudge))
-            .flatMap((inserted) -> inserted ? view(id) : replay(String.valueOf(idempotencyKey), canonical));
+            .flatMap((inserted) -> inserted ? view(id, caller)
+                    : replay(String.valueOf(idempotencyKey), canonical, caller));
     }
 
-    private Mono<ImportJobView> replay(String idempotencyKey, String canonical) {
+    private Mono<ImportJobView> replay(String idempotencyKey, String canonical, Caller caller) {
         return this.jobs.idByIdempotencyKey(idempotencyKey).flatMap(this.jobs::find).map((job) -> {
+            if (!caller.mayAccessJobOf(job.owner())) {
+                // Another caller's job: neither replayed nor named.
+                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
+                        "Idempotency-Key '" + idempotencyKey + "' is taken. Use a new key for a new import.");
+                problem.setTitle("Idempotency-Key reused");
+                throw new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
+            }
             if (!this.json.readTree(job.request()).equals(this.json.readTree(canonical))) {
                 ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
                         "Idempotency-Key '" + idempotencyKey + "' was used for import " + job.id()
@@ -107,8 +117,8 @@ class ImportJobController {
     }
 
     @GetMapping("/v1/imports/{id}")
-    Mono<ResponseEntity<ImportJobView>> status(@PathVariable String id) {
-        return view(parse(id)).map((view) -> ResponseEntity.ok()
+    Mono<ResponseEntity<ImportJobView>> status(@PathVariable String id, Caller caller) {
+        return view(parse(id), caller).map((view) -> ResponseEntity.ok()
             .headers(RetryAfter.of(view.open(), view.createdAt(), this.properties.retryAfterCap()))
             .body(view));
     }
@@ -118,17 +128,20 @@ class ImportJobController {
      * rolls back at its next heartbeat.
      */
     @DeleteMapping("/v1/imports/{id}")
-    Mono<ResponseEntity<ImportJobView>> cancel(@PathVariable String id) {
+    Mono<ResponseEntity<ImportJobView>> cancel(@PathVariable String id, Caller caller) {
         UUID uuid = parse(id);
         return this.jobs.find(uuid)
+            .filter((job) -> caller.mayAccessJobOf(job.owner()))
             .switchIfEmpty(Mono.error(() -> notFound(id)))
             .flatMap((job) -> job.open() ? this.jobs.requestCancel(uuid).then() : Mono.empty())
-            .then(view(uuid))
+            .then(view(uuid, caller))
             .map((view) -> (view.open() ? ResponseEntity.accepted() : ResponseEntity.ok()).body(view));
     }
 
-    private Mono<ImportJobView> view(UUID id) {
+    // Another caller's job is not found: its existence is not theirs to know either.
+    private Mono<ImportJobView> view(UUID id, Caller caller) {
         return this.jobs.find(id)
+            .filter((job) -> caller.mayAccessJobOf(job.owner()))
             .switchIfEmpty(Mono.error(() -> notFound(id.toString())))
             .map((job) -> ImportJobView.of(job, this.json));
     }

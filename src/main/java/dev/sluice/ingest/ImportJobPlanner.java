@@ -12,6 +12,9 @@ import dev.sluice.catalog.Catalog;
 import dev.sluice.catalog.Column;
 import dev.sluice.catalog.Dataset;
 import dev.sluice.catalog.DatasetNotFoundException;
+import dev.sluice.security.Action;
+import dev.sluice.security.Caller;
+import dev.sluice.security.Tenant;
 import dev.sluice.storage.Storage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -50,12 +53,12 @@ class ImportJobPlanner {
         this.json = json;
     }
 
-    Mono<List<ImportJobFile>> plan(ImportJobRequest request, boolean upsert) {
+    Mono<List<ImportJobFile>> plan(ImportJobRequest request, boolean upsert, Caller caller) {
         String key = manifestKey(request.manifest());
         Map<String, String> datasets = (request.datasets() != null) ? request.datasets() : Map.of();
         return Mono.fromCallable(() -> read(key))
             .subscribeOn(Schedulers.boundedElastic())
-            .map((content) -> files(StoredManifest.parse(content, key, this.json), key, datasets))
+            .map((content) -> files(StoredManifest.parse(content, key, this.json), key, datasets, caller))
             .flatMap((files) -> checkTargets(files, datasets, upsert).thenReturn(files));
     }
 
@@ -93,7 +96,8 @@ class ImportJobPlanner {
         }
     }
 
-    private List<ImportJobFile> files(StoredManifest manifest, String key, Map<String, String> datasets) {
+    private List<ImportJobFile> files(StoredManifest manifest, String key, Map<String, String> datasets,
+            Caller caller) {
         if (!manifest.format().equals("ndjson") && !manifest.format().equals("csv")) {
             throw new BadImportJobException(HttpStatus.UNPROCESSABLE_CONTENT, "Format not importable", "/manifest",
                     "The export's files are in format '" + manifest.format() + "'"
@@ -123,9 +127,14 @@ class ImportJobPlanner {
             }
             String target = datasets.getOrDefault(file.dataset(), file.dataset());
             Dataset dataset = target(file, target, datasets);
+            // Every target needs the write scope; one bound to a tenant takes only the
+            // submitter's rows, whoever's export the file is.
+            caller.require(dataset, Action.WRITE);
+            Tenant tenant = caller.tenant(dataset).orElse(null);
             checkColumns(file, dataset, pointer(file.dataset(), datasets));
             files.add(new ImportJobFile(file.name(), directory + file.name(), file.dataset(), target, manifest.format(),
-                    manifest.gzip(), file.rows(), file.bytes(), file.sha256()));
+                    manifest.gzip(), file.rows(), file.bytes(), file.sha256(),
+                    (tenant != null) ? tenant.column() : null, (tenant != null) ? tenant.value() : null));
         }
         return files;
     }

@@ -130,7 +130,7 @@ final class ImportJobRun implements Runnable {
             return Flux.from(connection.createStatement(ImportSql.dropStaging()).execute())
                 .concatMap((result) -> result.getRowsUpdated())
                 .then(Mono.defer(() -> ImportRun.run(connection, this.runner.catalog.dataset(file.target()), options,
-                        this.runner.imports, body, this.runner.readers)))
+                        this.runner.imports, body, this.runner.readers, file.tenant())))
                 .map((result) -> checked(file, body, result))
                 .doOnNext((report) -> this.progress[index] = new ImportJobProgress(report.received(), body.bytes(),
                         report.inserted(), report.updated(), true, this.runner.json.valueToTree(report)))

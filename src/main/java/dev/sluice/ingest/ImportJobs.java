@@ -25,7 +25,7 @@ class ImportJobs {
 
     private static final String COLUMNS = "id, state, manifest, mode, files::text AS files,"
             + " progress::text AS progress, created_at, started_at, finished_at, attempt, cancel_requested, error,"
-            + " request::text AS request";
+            + " request::text AS request, owner";
 
     private static final String SUCCEED = "UPDATE sluice_import SET state = 'succeeded', finished_at = now(),"
             + " lease_until = NULL, progress = CAST($3 AS jsonb)"
@@ -41,11 +41,11 @@ class ImportJobs {
      * @return true, or false if the idempotency key is taken
      */
     Mono<Boolean> insert(UUID id, @Nullable String idempotencyKey, String request, String manifest, String mode,
-            String storage, String files) {
+            String storage, String files, @Nullable String owner) {
         DatabaseClient.GenericExecuteSpec spec = this.client
-            .sql("INSERT INTO sluice_import (id, idempotency_key, request, manifest, mode, storage, files, state)"
+            .sql("INSERT INTO sluice_import (id, idempotency_key, request, manifest, mode, storage, files, state, owner)"
                     + " VALUES (:id, :key, CAST(:request AS jsonb), :manifest, :mode, :storage, CAST(:files AS jsonb),"
-                    + " 'queued') ON CONFLICT (idempotency_key) DO NOTHING")
+                    + " 'queued', :owner) ON CONFLICT (idempotency_key) DO NOTHING")
             .bind("id", id)
             .bind("request", request)
             .bind("manifest", manifest)
@@ -53,6 +53,7 @@ class ImportJobs {
             .bind("storage", storage)
             .bind("files", files);
         spec = (idempotencyKey != null) ? spec.bind("key", idempotencyKey) : spec.bindNull("key", String.class);
+        spec = (owner != null) ? spec.bind("owner", owner) : spec.bindNull("owner", String.class);
         return spec.fetch().rowsUpdated().map((count) -> count == 1);
     }
 
@@ -180,7 +181,7 @@ class ImportJobs {
                 row.get("progress", String.class), instant(row, "created_at"), instant(row, "started_at"),
                 instant(row, "finished_at"), row.get("attempt", Integer.class),
                 row.get("cancel_requested", Boolean.class), row.get("error", String.class),
-                row.get("request", String.class));
+                row.get("request", String.class), row.get("owner", String.class));
     }
 
     private static @Nullable Instant instant(Readable row, String name) {

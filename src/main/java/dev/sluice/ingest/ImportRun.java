@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import dev.sluice.catalog.Column;
 import dev.sluice.catalog.Dataset;
+import dev.sluice.security.Tenant;
 import io.netty.buffer.ByteBufAllocator;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
@@ -74,17 +75,17 @@ final class ImportRun {
     private @Nullable ImportError refusal;
 
     private ImportRun(Connection connection, TargetTable target, ImportOptions options, ImportProperties properties,
-            BodySource body, Scheduler scheduler) {
+            BodySource body, Scheduler scheduler, @Nullable Tenant tenant) {
         this.connection = connection;
         this.target = target;
         this.options = options;
         this.properties = properties;
         this.scheduler = scheduler;
-        StagingLayout layout = new StagingLayout(target);
+        StagingLayout layout = new StagingLayout(target, tenant);
         this.errors = new ErrorLog(properties.maxReportedErrors());
         int maxLine = (int) properties.maxLineLength().toBytes();
         boolean csv = options.format() == InputFormat.CSV;
-        this.sql = new ImportSql(target, layout, options.format());
+        this.sql = new ImportSql(target, layout, options.format(), tenant);
         // NDJSON's columns are known before the first line, a CSV header's only after it.
         this.direct = !csv && !options.upsert() && !options.skip() && !options.dryRun() && target.keyIsUnique()
                 && this.sql.readsAsIs(layout.columns());
@@ -103,6 +104,16 @@ final class ImportRun {
      */
     static Mono<ImportResult> run(Connection connection, Dataset dataset, ImportOptions options,
             ImportProperties properties, BodySource body, Scheduler scheduler) {
+        return run(connection, dataset, options, properties, body, scheduler, null);
+    }
+
+    /**
+     * As above, with every row confined to {@code tenant} (a dataset bound to one): a
+     * line with another value there is rejected, and an upsert never updates a row of
+     * another tenant.
+     */
+    static Mono<ImportResult> run(Connection connection, Dataset dataset, ImportOptions options,
+            ImportProperties properties, BodySource body, Scheduler scheduler, @Nullable Tenant tenant) {
         return TargetTable.describe(connection, dataset).flatMap((target) -> {
             if (!target.isTable()) {
                 return Mono.error(new BadImportException(HttpStatus.METHOD_NOT_ALLOWED, "Not a table",
@@ -114,7 +125,7 @@ final class ImportRun {
                         "mode=upsert needs a unique index or constraint on exactly the key of dataset '"
                                 + dataset.name() + "', and its table has none. mode=insert works without one."));
             }
-            ImportRun run = new ImportRun(connection, target, options, properties, body, scheduler);
+            ImportRun run = new ImportRun(connection, target, options, properties, body, scheduler, tenant);
             Mono<Void> staging = run.direct ? Mono.empty() : run.execute(run.sql.createRows());
             return staging.then(run.copy())
                 .then(Mono.defer(run::finish))
@@ -231,6 +242,9 @@ final class ImportRun {
             .then(execute(sql.rejectDuplicateKeys()));
         if (!this.options.upsert()) {
             steps = steps.then(execute(sql.rejectExistingKeys()));
+        }
+        else if (sql.confined()) {
+            steps = steps.then(execute(sql.rejectOtherTenantsKeys()));
         }
         Mono<Rejects> summary = rows(sql.rejectSummary(),
                 (row) -> new Rejects(value(row, 0), value(row, 1), kinds(row.get(2, String.class)), List.of()))

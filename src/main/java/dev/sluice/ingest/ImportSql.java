@@ -5,7 +5,10 @@ import java.util.StringJoiner;
 import java.util.stream.Collectors;
 
 import dev.sluice.catalog.Column;
+import dev.sluice.catalog.Identifiers;
 import dev.sluice.catalog.JsonKind;
+import dev.sluice.security.Tenant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The statements of an import. Table, column and type names come only from the catalog
@@ -34,10 +37,18 @@ final class ImportSql {
 
     private final boolean json;
 
-    ImportSql(TargetTable target, StagingLayout layout, InputFormat format) {
+    private final @Nullable Tenant tenant;
+
+    ImportSql(TargetTable target, StagingLayout layout, InputFormat format, @Nullable Tenant tenant) {
         this.target = target;
         this.layout = layout;
         this.json = format == InputFormat.NDJSON;
+        this.tenant = tenant;
+    }
+
+    /** Whether the rows are confined to a tenant. */
+    boolean confined() {
+        return this.tenant != null;
     }
 
     String createRows() {
@@ -110,6 +121,20 @@ final class ImportSql {
         insert.append(set.stream()
             .map((column) -> column.identifier() + " = EXCLUDED." + column.identifier())
             .collect(Collectors.joining(", ")));
+        if (this.tenant != null) {
+            // The row the key met is another tenant's: fail (division by zero, a data
+            // error) rather than update it, so the lines are looked into
+            // (rejectOtherTenantsKeys). The divisor names t, so it is not folded at plan
+            // time.
+            String column = Identifiers.quote(this.tenant.column());
+            insert.append(" WHERE CASE WHEN t.")
+                .append(column)
+                .append(" IS NOT DISTINCT FROM EXCLUDED.")
+                .append(column)
+                .append(" THEN true ELSE 1 / (0 * pg_catalog.length(COALESCE(t.")
+                .append(column)
+                .append("::text, ''))) = 0 END");
+        }
         if (!this.target.kind().equals("r")) {
             return insert.toString();
         }
@@ -153,6 +178,26 @@ final class ImportSql {
                 + "'a row with this key (' || " + keyText() + " || ') exists already', '" + ErrorKind.CONFLICT
                 + "' FROM " + ROWS + " s WHERE " + NOT_REJECTED + " AND EXISTS (SELECT 1 FROM "
                 + this.target.dataset().relation() + " t WHERE " + match + ")";
+    }
+
+    /**
+     * Rejects (for an upsert confined to a tenant) the lines whose key the table has in a
+     * row of another tenant: such a row is never updated.
+     */
+    String rejectOtherTenantsKeys() {
+        Column tenant = tenant();
+        return "INSERT INTO " + REJECTS + " (line, col, reason, kind) SELECT s.line, " + keyNames() + ", "
+                + "'the key (' || " + keyText() + " || ') is taken by a row of another tenant', '" + ErrorKind.CONFLICT
+                + "' FROM " + ROWS + " s WHERE " + NOT_REJECTED + " AND EXISTS (SELECT 1 FROM "
+                + this.target.dataset().relation() + " t WHERE " + keyMatch() + " AND t." + tenant.identifier()
+                + " IS DISTINCT FROM " + conversion(tenant) + ")";
+    }
+
+    private Column tenant() {
+        String name = String.valueOf((this.tenant != null) ? this.tenant.column() : null);
+        return this.target.dataset()
+            .column(name)
+            .orElseThrow(() -> new IllegalStateException("Dataset has no tenant column " + name));
     }
 
     /**

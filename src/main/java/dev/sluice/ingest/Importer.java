@@ -3,10 +3,12 @@ package dev.sluice.ingest;
 import java.util.concurrent.Semaphore;
 
 import dev.sluice.catalog.Dataset;
+import dev.sluice.security.Tenant;
 import dev.sluice.database.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -51,7 +53,7 @@ class Importer {
      * Imports a body into a dataset: the report, or an {@link ImportAbortedException}
      * (the body's content) or another problem (the request, the database).
      */
-    Mono<ImportReport> run(Dataset dataset, ImportOptions options, BodySource body) {
+    Mono<ImportReport> run(Dataset dataset, ImportOptions options, BodySource body, @Nullable Tenant tenant) {
         return Mono.defer(() -> {
             if (!this.slots.tryAcquire()) {
                 body.abort();
@@ -59,8 +61,8 @@ class Importer {
                     .error(BadImportException.busy(this.properties.concurrentImports(), this.properties.retryAfter()));
             }
             return this.transactions
-                .run((connection) -> ImportRun.run(connection, dataset, options, this.properties, body, this.scheduler),
-                        ImportResult::commit)
+                .run((connection) -> ImportRun.run(connection, dataset, options, this.properties, body, this.scheduler,
+                        tenant), ImportResult::commit)
                 .doOnError((error) -> logger.debug("Import into " + dataset.name() + " failed", error))
                 .doOnCancel(() -> logger.debug("Import into " + dataset.name() + " cancelled"))
                 .doFinally((signal) -> this.slots.release())

@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.sluice.catalog.Column;
+import dev.sluice.security.Tenant;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpStatus;
 
 /**
  * The staging table's value columns: the dataset's writable columns in table order, with
@@ -26,7 +29,15 @@ final class StagingLayout {
 
     private final String dataset;
 
-    StagingLayout(TargetTable target) {
+    // The tenant column's index and the value every row must have there (as COPY text),
+    // or -1 and null.
+    private final int tenantColumn;
+
+    private final byte @Nullable [] tenantValue;
+
+    private final @Nullable String tenantText;
+
+    StagingLayout(TargetTable target, @Nullable Tenant tenant) {
         this.columns = target.writable();
         this.key = new boolean[this.columns.size()];
         this.notNull = new boolean[this.columns.size()];
@@ -38,6 +49,15 @@ final class StagingLayout {
         }
         this.generated = target.generated();
         this.dataset = target.dataset().name();
+        Integer tenantIndex = (tenant != null) ? this.index.get(tenant.column()) : null;
+        if (tenant != null && tenantIndex == null) {
+            // A tenant column that cannot be written: no row could carry the tenant.
+            throw new BadImportException(HttpStatus.FORBIDDEN, "Forbidden", "Dataset '" + this.dataset
+                    + "' is confined to tenants by column '" + tenant.column() + "', which imports cannot write.");
+        }
+        this.tenantColumn = (tenantIndex != null) ? tenantIndex : -1;
+        this.tenantValue = (tenant != null) ? CopyRows.text(tenant.value()) : null;
+        this.tenantText = (tenant != null) ? tenant.value() : null;
     }
 
     String dataset() {
@@ -96,6 +116,12 @@ final class StagingLayout {
                     return ImportError.of(line, name, reason, ErrorKind.INVALID);
                 }
             }
+        }
+        if (this.tenantValue != null && (!written[this.tenantColumn] || rows.isNull(this.tenantColumn)
+                || !rows.hasText(this.tenantColumn, this.tenantValue))) {
+            String name = this.columns.get(this.tenantColumn).name();
+            return ImportError.of(line, name, "column '" + name + "' must hold your tenant, '" + this.tenantText
+                    + "': dataset '" + this.dataset + "' takes only your tenant's rows", ErrorKind.INVALID);
         }
         return null;
     }

@@ -77,7 +77,7 @@ public final class QueryParser {
         List<SortKey> explicitOrder = order(dataset, single(parameters, "order"));
         Long limit = limit(single(parameters, "limit"));
         List<String> after = after(dataset, single(parameters, "after"), explicitOrder);
-        return new Selection(dataset, columns, filters, withKey(dataset, explicitOrder), limit, after);
+        return new Selection(dataset, columns, filters, withKey(dataset, explicitOrder), limit, after, null);
     }
 
     private static String single(MultiValueMap<String, String> parameters, String name) {

@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param order the full order, ending with the key as tie-breaker
  * @param limit the maximum number of rows, or null for all
  * @param after the key values (in key order) that rows must come strictly after, or empty
+ * @param confinement a predicate every row must pass whatever else the selection says
+ * (the caller's tenant), or null
  */
 public record Selection(Dataset dataset, List<Column> columns, List<Filter> filters, List<SortKey> order,
-        @Nullable Long limit, List<String> after) {
+        @Nullable Long limit, List<String> after, @Nullable Confinement confinement) {
 
     public Selection {
         columns = List.copyOf(columns);
@@ -55,7 +57,12 @@ public record Selection(Dataset dataset, List<Column> columns, List<Filter> filt
             throw new IllegalStateException("Only a key-ordered selection resumes after a key");
         }
         Long rest = (this.limit != null) ? Math.max(0, this.limit - delivered) : null;
-        return new Selection(this.dataset, this.columns, this.filters, this.order, rest, lastKey);
+        return new Selection(this.dataset, this.columns, this.filters, this.order, rest, lastKey, this.confinement);
+    }
+
+    /** This selection, confined to the rows that pass {@code confinement}. */
+    public Selection confined(Confinement confinement) {
+        return new Selection(this.dataset, this.columns, this.filters, this.order, this.limit, this.after, confinement);
     }
 
 }

@@ -44,6 +44,13 @@ public final class SqlBuilder {
         trailing.forEach((column) -> items.add(column.identifier()));
         sql.append(items).append(" FROM ").append(selection.dataset().relation());
         StringJoiner conditions = new StringJoiner(" AND ", " WHERE ", "").setEmptyValue("");
+        Confinement confinement = selection.confinement();
+        if (confinement != null) {
+            // Every other condition is one comparison or parenthesized, so AND keeps
+            // this one binding whatever the client's filters say.
+            conditions.add(confinement.column().identifier() + " = "
+                    + parameter(confinement.value(), confinement.column().baseType(), bindings));
+        }
         for (Filter filter : selection.filters()) {
             conditions.add(condition(filter, bindings));
         }
@@ -70,6 +77,11 @@ public final class SqlBuilder {
      */
     public static List<TypedValue> typedValues(Selection selection) {
         List<TypedValue> values = new ArrayList<>();
+        Confinement confinement = selection.confinement();
+        if (confinement != null) {
+            values.add(new TypedValue(confinement.value(), confinement.column().baseType(), confinement.column().name(),
+                    "the caller's tenant (column " + confinement.column().name() + ")"));
+        }
         for (Filter filter : selection.filters()) {
             if (filter.operator() != Operator.IS && filter.operator() != Operator.LIKE) {
                 String source = "filter " + filter.column().name() + "=" + (filter.negated() ? "not." : "")

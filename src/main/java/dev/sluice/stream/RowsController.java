@@ -5,6 +5,8 @@ import dev.sluice.catalog.Dataset;
 import dev.sluice.encode.Format;
 import dev.sluice.query.QueryParser;
 import dev.sluice.query.Selection;
+import dev.sluice.security.Action;
+import dev.sluice.security.Caller;
 import reactor.core.publisher.Flux;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -33,11 +35,14 @@ class RowsController {
     }
 
     @GetMapping("/v1/datasets/{name}/rows")
-    ResponseEntity<Flux<DataBuffer>> rows(@PathVariable String name, ServerWebExchange exchange) {
+    ResponseEntity<Flux<DataBuffer>> rows(@PathVariable String name, Caller caller, ServerWebExchange exchange) {
         ServerHttpRequest request = exchange.getRequest();
         Dataset dataset = this.catalog.dataset(name);
+        caller.require(dataset, Action.READ);
         Format format = Negotiation.format(request);
-        Selection selection = QueryParser.parse(dataset, request.getQueryParams());
+        Selection parsed = QueryParser.parse(dataset, request.getQueryParams());
+        // The caller's tenant is ANDed with whatever the query says.
+        Selection selection = caller.confinement(dataset).map(parsed::confined).orElse(parsed);
         return ResponseEntity.ok()
             .contentType(format.mediaType())
             .body(this.streamer.stream(selection, format, exchange));
