@@ -144,7 +144,13 @@ public final class JobLoop<R extends Runnable> {
             this.afterPoll.run();
         }
         catch (RuntimeException ex) {
-            logger.warn("Could not look for " + this.name + " jobs", ex);
+            if (this.started) {
+                logger.warn("Could not look for " + this.name + " jobs", ex);
+            }
+            else {
+                // Stopped while claiming: the claim was interrupted, nothing went wrong.
+                logger.debug("Stopped while looking for " + this.name + " jobs", ex);
+            }
         }
     }
 

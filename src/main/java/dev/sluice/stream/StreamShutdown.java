@@ -51,6 +51,8 @@ class StreamShutdown implements SmartLifecycle, ApplicationListener<ContextClose
 
     @Override
     public void start() {
+        // Again after a stop that was not a close (a test context is paused and resumed).
+        this.stopping = false;
         this.running = true;
     }
 
