@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +43,11 @@ class JobStates implements SmartLifecycle {
 
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
 
-    private @Nullable Disposable counting;
+    private final Semaphore counting = new Semaphore(1);
+
+    private @Nullable Disposable ticks;
+
+    private boolean running;
 
     JobStates(DatabaseClient database, JobMetricsProperties properties, MeterRegistry registry) {
         this.database = database;
@@ -55,24 +61,42 @@ class JobStates implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        this.counting = Flux.interval(Duration.ZERO, this.properties.interval())
-            .onBackpressureDrop()
-            .concatMap((tick) -> count(), 1)
-            .subscribe();
+        this.running = true;
+        this.ticks = Flux.interval(Duration.ZERO, this.properties.interval()).subscribe((tick) -> tick());
     }
 
+    /**
+     * Stops counting, after the count in flight: cancelling a query mid-result would make
+     * the driver drop the rows it had received without releasing them.
+     */
     @Override
     public synchronized void stop() {
-        Disposable counting = this.counting;
-        if (counting != null) {
-            counting.dispose();
+        this.running = false;
+        Disposable ticks = this.ticks;
+        if (ticks != null) {
+            ticks.dispose();
         }
-        this.counting = null;
+        this.ticks = null;
+        try {
+            if (this.counting.tryAcquire(10, TimeUnit.SECONDS)) {
+                this.counting.release();
+            }
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
     public synchronized boolean isRunning() {
-        return this.counting != null;
+        return this.running;
+    }
+
+    // One count at a time (a tick while one runs is skipped), and none once stopped.
+    private synchronized void tick() {
+        if (this.running && this.counting.tryAcquire()) {
+            count().doFinally((signal) -> this.counting.release()).subscribe();
+        }
     }
 
     private Mono<Void> count() {
