@@ -46,17 +46,21 @@ class ImportJobPlanner {
 
     private final JsonMapper json;
 
-    ImportJobPlanner(Catalog catalog, Storage storage, DatabaseClient client, JsonMapper json) {
+    private final ManifestAccess access;
+
+    ImportJobPlanner(Catalog catalog, Storage storage, DatabaseClient client, JsonMapper json, ManifestAccess access) {
         this.catalog = catalog;
         this.storage = storage;
         this.client = client;
         this.json = json;
+        this.access = access;
     }
 
     Mono<List<ImportJobFile>> plan(ImportJobRequest request, boolean upsert, Caller caller) {
         String key = manifestKey(request.manifest());
         Map<String, String> datasets = (request.datasets() != null) ? request.datasets() : Map.of();
-        return Mono.fromCallable(() -> read(key))
+        return this.access.check(key, caller)
+            .then(Mono.fromCallable(() -> read(key)))
             .subscribeOn(Schedulers.boundedElastic())
             .map((content) -> files(StoredManifest.parse(content, key, this.json), key, datasets, caller))
             .flatMap((files) -> checkTargets(files, datasets, upsert).thenReturn(files));

@@ -25,31 +25,31 @@ public final class Caller {
 
     private final Map<String, String> claims;
 
-    private final boolean administrator;
+    private final @Nullable String adminScope;
 
     private final @Nullable DatasetPolicies policies;
 
-    private Caller(@Nullable String name, Set<String> scopes, Map<String, String> claims, boolean administrator,
+    private Caller(@Nullable String name, Set<String> scopes, Map<String, String> claims, @Nullable String adminScope,
             @Nullable DatasetPolicies policies) {
         this.name = name;
         this.scopes = Set.copyOf(scopes);
         this.claims = Map.copyOf(claims);
-        this.administrator = administrator;
+        this.adminScope = adminScope;
         this.policies = policies;
     }
 
     static Caller anyone() {
-        return new Caller(null, Set.of(), Map.of(), true, null);
+        return new Caller(null, Set.of(), Map.of(), null, null);
     }
 
     /** A caller without name, scopes or claims: owns nothing, may do nothing. */
-    static Caller nobody(DatasetPolicies policies) {
-        return new Caller(null, Set.of(), Map.of(), false, policies);
+    static Caller nobody(DatasetPolicies policies, String adminScope) {
+        return new Caller(null, Set.of(), Map.of(), adminScope, policies);
     }
 
     static Caller of(String name, Set<String> scopes, Map<String, String> claims, String adminScope,
             DatasetPolicies policies) {
-        return new Caller(name, scopes, claims, scopes.contains(adminScope), policies);
+        return new Caller(name, scopes, claims, adminScope, policies);
     }
 
     /** The owner recorded with the caller's jobs: null when security is off. */
@@ -61,12 +61,23 @@ public final class Caller {
      * Whether the caller sees and cancels every job (the admin scope, or security off).
      */
     public boolean administrator() {
-        return this.administrator;
+        return this.adminScope == null || this.scopes.contains(this.adminScope);
     }
 
     /** Whether a job of that owner is the caller's to see and cancel. */
     public boolean mayAccessJobOf(@Nullable String owner) {
-        return this.administrator || (this.name != null && this.name.equals(owner));
+        return administrator() || (this.name != null && this.name.equals(owner));
+    }
+
+    /**
+     * The 403 problem for a caller who is not an administrator.
+     * @param what what takes the administrator scope, to begin the problem's detail
+     */
+    public ErrorResponseException administratorOnly(String what) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN,
+                what + " takes the administrator scope " + this.adminScope + "; yours has " + held() + ".");
+        problem.setTitle("Forbidden");
+        return new ErrorResponseException(HttpStatus.FORBIDDEN, problem, null);
     }
 
     /** A 403 problem unless the caller has one of the dataset's scopes for the action. */
@@ -76,11 +87,9 @@ public final class Caller {
         }
         Set<String> allowed = this.policies.policy(dataset).scopes().get(action);
         if (allowed.stream().noneMatch(this.scopes::contains)) {
-            throw forbidden(dataset, "To " + action.word() + " dataset '" + dataset.name()
-                    + "' a credential needs one of the scopes " + String.join(", ", allowed.stream().sorted().toList())
-                    + "; yours has "
-                    + (this.scopes.isEmpty() ? "none" : String.join(", ", this.scopes.stream().sorted().toList()))
-                    + ".");
+            throw forbidden(dataset,
+                    "To " + action.word() + " dataset '" + dataset.name() + "' a credential needs one of the scopes "
+                            + String.join(", ", allowed.stream().sorted().toList()) + "; yours has " + held() + ".");
         }
     }
 
@@ -99,6 +108,10 @@ public final class Caller {
      */
     public Optional<Tenant> tenant(Dataset dataset) {
         return binding(dataset).map((binding) -> new Tenant(binding.column().name(), claim(dataset, binding)));
+    }
+
+    private String held() {
+        return this.scopes.isEmpty() ? "none" : String.join(", ", this.scopes.stream().sorted().toList());
     }
 
     private Optional<DatasetPolicies.Binding> binding(Dataset dataset) {

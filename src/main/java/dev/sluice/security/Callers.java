@@ -47,7 +47,7 @@ final class Callers implements HandlerMethodArgumentResolver {
             .map(this::caller)
             // The filter chain lets no request without a credential this far; if one got
             // here, it may do nothing.
-            .defaultIfEmpty(Caller.nobody(this.policies))
+            .defaultIfEmpty(Caller.nobody(this.policies, this.properties.adminScope()))
             .cast(Object.class);
     }
 

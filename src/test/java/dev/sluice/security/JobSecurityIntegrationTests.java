@@ -2,6 +2,8 @@ package dev.sluice.security;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.sluice.SecureIntegrationTest;
@@ -46,7 +48,7 @@ class JobSecurityIntegrationTests {
 
     @Test
     void anExportNeedsTheClaimOfATenantDataset() {
-        Credentials.bearer(this.client, Credentials.token("erin", java.util.Map.of("scope", "items:export")))
+        Credentials.bearer(this.client, Credentials.token("erin", Map.of("scope", "items:export")))
             .post()
             .uri("/v1/exports")
             .contentType(MediaType.APPLICATION_JSON)
@@ -129,17 +131,10 @@ class JobSecurityIntegrationTests {
         String export = submit(acme, "{\"parts\": [{\"dataset\": \"events\", \"query\": \"limit=4\"}]}");
         awaitSuccess(acme, export);
         String request = "{\"manifest\": \"" + export + "/manifest.json\", \"datasets\": {\"events\": \"%s\"}}";
-        Credentials.apiKey(this.client, Credentials.ZETA)
-            .post()
-            .uri("/v1/imports")
-            .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(request.formatted("secure-job-events"))
-            .exchange()
-            .expectStatus()
-            .isForbidden()
-            .expectBody()
-            .jsonPath("$.detail")
-            .value(String.class, (detail) -> assertThat(detail).contains("secure-job-events:write"));
+        assertThat(forbiddenImport(acme, request.formatted("tenant-pairs"))).contains("tenant-pairs:write");
+        assertThat(forbiddenImport(Credentials.apiKey(this.client, Credentials.ZETA),
+                request.formatted("secure-job-events")))
+            .contains("is not the manifest of one of your exports");
         String job = JsonPath.read(acme.post()
             .uri("/v1/imports")
             .contentType(MediaType.APPLICATION_JSON)
@@ -175,15 +170,16 @@ class JobSecurityIntegrationTests {
     @Test
     void anImportJobIntoATenantDatasetTakesOnlyTheSubmittersRows() {
         WebTestClient acme = Credentials.apiKey(this.client, Credentials.ACME);
-        WebTestClient zeta = Credentials.apiKey(this.client, Credentials.ZETA);
         // acme's rows of tenant_items above 20: the even ids 22 to 40.
         String export = submit(acme, "{\"parts\": [{\"dataset\": \"tenant-items\", \"query\": \"id=gt.20\"}]}");
         awaitSuccess(acme, export);
         String request = "{\"manifest\": \"" + export
                 + "/manifest.json\", \"datasets\": {\"tenant-items\": \"tenant-imports\"}}";
-        // Another tenant that names the manifest gets every row refused, and nothing
-        // written.
-        String refused = awaitImport(zeta, submitImport(zeta, request));
+        // An administrator of another tenant may name the manifest, and gets every row
+        // refused, and nothing written.
+        WebTestClient zetaOperator = Credentials.bearer(this.client, Credentials.token("zeta-operator",
+                Map.of("scope", "sluice:admin items:write items:read", "tenant", "zeta")));
+        String refused = awaitImport(zetaOperator, submitImport(zetaOperator, request));
         assertThat(JsonPath.<String>read(refused, "$.state")).isEqualTo("failed");
         assertThat(JsonPath.<String>read(refused, "$.error")).contains("must hold your tenant, 'zeta'");
         String imported = awaitImport(acme, submitImport(acme, request));
@@ -191,7 +187,54 @@ class JobSecurityIntegrationTests {
         assertThat(JsonPath.<Integer>read(imported, "$.progress.inserted")).isEqualTo(10);
         assertThat(ids(acme, "tenant-imports", "id=gte.21&id=lte.40")).containsExactly(22, 24, 26, 28, 30, 32, 34, 36,
                 38, 40);
-        assertThat(ids(zeta, "tenant-imports", "id=gte.21&id=lte.40")).isEmpty();
+        assertThat(ids(zetaOperator, "tenant-imports", "id=gte.21&id=lte.40")).isEmpty();
+    }
+
+    @Test
+    void aManifestIsImportedOnlyByWhoMayDownloadIt() {
+        WebTestClient acme = Credentials.apiKey(this.client, Credentials.ACME);
+        WebTestClient zeta = Credentials.apiKey(this.client, Credentials.ZETA);
+        String export = submit(acme, "{\"parts\": [{\"dataset\": \"events\", \"query\": \"limit=3\"}]}");
+        awaitSuccess(acme, export);
+        String request = "{\"manifest\": \"%s\", \"datasets\": {\"events\": \"items-copy\"}}";
+        // Another caller's export, one this server does not have, and a file copied into
+        // storage from elsewhere: the same 403, so the answer tells no one whose is
+        // which.
+        String others = forbiddenImport(zeta, request.formatted(export + "/manifest.json"));
+        String missing = forbiddenImport(zeta, request.formatted(UUID.randomUUID() + "/manifest.json"));
+        String elsewhere = forbiddenImport(zeta, request.formatted("from-elsewhere/manifest.json"));
+        for (String detail : List.of(others, missing, elsewhere)) {
+            assertThat(detail).contains("is not the manifest of one of your exports")
+                .contains("takes the administrator scope sluice:admin")
+                .contains("yours has events:export, events:read, items:export");
+        }
+        assertThat(others.replace(export, "ID")).isEqualTo(missing.replaceAll("'[0-9a-f-]{36}/", "'ID/"));
+        // An administrator gets past that check: then the file must exist.
+        Credentials.apiKey(this.client, Credentials.ADMIN)
+            .post()
+            .uri("/v1/imports")
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(request.formatted("from-elsewhere/manifest.json"))
+            .exchange()
+            .expectStatus()
+            .isBadRequest()
+            .expectBody()
+            .jsonPath("$.detail")
+            .value(String.class, (detail) -> assertThat(detail).contains("There is no file 'from-elsewhere/"));
+    }
+
+    private static String forbiddenImport(WebTestClient client, String body) {
+        String problem = client.post()
+            .uri("/v1/imports")
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(body)
+            .exchange()
+            .expectStatus()
+            .isForbidden()
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+        return JsonPath.read(problem, "$.detail");
     }
 
     private static String submitImport(WebTestClient client, String body) {
