@@ -143,7 +143,10 @@ final class ExportRun implements Runnable {
             }
             case SHUTDOWN -> {
                 saveProgress();
-                block(this.runner.jobs.requeue(this.job.id(), this.job.attempt(), Duration.ZERO, null));
+                if (block(this.runner.jobs.requeue(this.job.id(), this.job.attempt(), Duration.ZERO, null))) {
+                    logger.info("Export " + this.job.id() + " went back to the queue at shutdown with its progress "
+                            + "saved; another replica resumes it");
+                }
             }
             case LEASE_LOST -> logger.warn("Export " + this.job.id() + " lost its lease; another replica continues it");
         }

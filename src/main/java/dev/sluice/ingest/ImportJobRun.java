@@ -185,7 +185,10 @@ final class ImportJobRun implements Runnable {
                 logger.warn("Import job " + this.job.id() + " lost its lease; another replica runs it again");
             }
             else if (reason == Stop.SHUTDOWN) {
-                block(this.runner.jobs.requeue(this.job.id(), this.job.attempt(), Duration.ZERO, null));
+                if (block(this.runner.jobs.requeue(this.job.id(), this.job.attempt(), Duration.ZERO, null))) {
+                    logger.info("Import job " + this.job.id() + " went back to the queue at shutdown, nothing "
+                            + "written; another replica runs it again");
+                }
             }
             else {
                 // Cancelled, or the success was refused: a cancel came first, or another
