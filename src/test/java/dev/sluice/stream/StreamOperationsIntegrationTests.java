@@ -33,7 +33,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.ActiveProfiles;
@@ -79,6 +81,12 @@ class StreamOperationsIntegrationTests {
 
     @Autowired
     Transactions transactions;
+
+    @Autowired
+    StreamShutdown shutdown;
+
+    @Autowired
+    ApplicationContext context;
 
     @LocalServerPort
     int port;
@@ -237,6 +245,41 @@ class StreamOperationsIntegrationTests {
         RawHttp stream = RawHttp.get(this.port, path, Map.of(CALLER, caller));
         this.held.add(stream);
         return stream;
+    }
+
+    @Test
+    void onceShutdownBeginsANewStreamIs503WithRetryAfter() {
+        // What the close of the context signals first; start() is what a resumed test
+        // context calls.
+        this.shutdown.onApplicationEvent(new ContextClosedEvent(this.context));
+        try {
+            this.client.get()
+                .uri("/v1/datasets/events/rows?limit=2")
+                .exchange()
+                .expectStatus()
+                .isEqualTo(503)
+                .expectHeader()
+                .valueEquals("Retry-After", "1")
+                .expectHeader()
+                .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.title")
+                .isEqualTo("Shutting down")
+                .jsonPath("$.detail")
+                .value((String detail) -> assertThat(detail).contains("another replica"));
+        }
+        finally {
+            this.shutdown.start();
+        }
+        // Every body is read to its end: one left unread leaks its buffers in the client.
+        this.client.get()
+            .uri("/v1/datasets/events/rows?limit=2")
+            .accept(MediaType.parseMediaType("application/x-ndjson"))
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody(String.class)
+            .value((body) -> assertThat(body.lines()).hasSize(2));
     }
 
     private WebTestClient.BodyContentSpec refused(String caller) {
