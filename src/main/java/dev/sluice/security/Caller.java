@@ -3,6 +3,8 @@ package dev.sluice.security;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import dev.sluice.catalog.Dataset;
 import dev.sluice.query.Confinement;
@@ -78,6 +80,31 @@ public final class Caller {
                 what + " takes the administrator scope " + this.adminScope + "; yours has " + held() + ".");
         problem.setTitle("Forbidden");
         return new ErrorResponseException(HttpStatus.FORBIDDEN, problem, null);
+    }
+
+    /**
+     * Whether the catalog shows the dataset to the caller: they hold one of its scopes,
+     * for any action, or are an administrator.
+     */
+    public boolean maySee(Dataset dataset) {
+        return this.policies == null || administrator() || anyScope(dataset).stream().anyMatch(this.scopes::contains);
+    }
+
+    /** A 403 problem unless the catalog shows the dataset to the caller. */
+    public void requireSight(Dataset dataset) {
+        if (!maySee(dataset)) {
+            throw forbidden(dataset, "To see dataset '" + dataset.name() + "' a credential needs one of its scopes "
+                    + String.join(", ", anyScope(dataset).stream().sorted().toList()) + "; yours has " + held() + ".");
+        }
+    }
+
+    private Set<String> anyScope(Dataset dataset) {
+        return this.policies.policy(dataset)
+            .scopes()
+            .values()
+            .stream()
+            .flatMap(Set::stream)
+            .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** A 403 problem unless the caller has one of the dataset's scopes for the action. */

@@ -1,4 +1,7 @@
-/** The HTTP endpoint that streams a dataset's rows. */
+/**
+ * The HTTP endpoints that read: the catalog of datasets and the stream of a dataset's
+ * rows.
+ */
 @NullMarked
 package dev.sluice.stream;
 

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.sluice.SecureIntegrationTest;
 import dev.sluice.TestTokens;
+import dev.sluice.catalog.Catalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,6 +29,9 @@ class SecurityIntegrationTests {
 
     @Autowired
     WebTestClient client;
+
+    @Autowired
+    Catalog datasets;
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -167,6 +171,67 @@ class SecurityIntegrationTests {
             .get()
             .uri("/v1/datasets/tenant-items/rows")
             .exchange(), "To read dataset 'tenant-items'", "items:read");
+    }
+
+    @Test
+    void theCatalogShowsACallerTheDatasetsItHoldsAScopeOfAndAnAdministratorAll() {
+        assertThat(catalog(Credentials.ACME)).containsExactlyInAnyOrder("events", "job-events", "secure-job-events",
+                "tenant-pairs", "tenant-items", "tenant-imports");
+        assertThat(catalog(Credentials.NO_SCOPES)).isEmpty();
+        assertThat(catalog(Credentials.ADMIN)).hasSize(this.datasets.datasets().size())
+            .contains("events", "wide", "restricted", "tenant-items");
+        // A configured access list stands for the dataset's scopes; a token with the
+        // default
+        // name of one it replaced sees nothing.
+        assertThat(names(Credentials.bearer(this.client, Credentials.token("bob", Map.of("scope", "items:export")))))
+            .containsExactlyInAnyOrder("tenant-items", "tenant-imports");
+        assertThat(
+                names(Credentials.bearer(this.client, Credentials.token("bob", Map.of("scope", "tenant-items:read")))))
+            .isEmpty();
+    }
+
+    @Test
+    void describingADatasetTakesOneOfItsScopes() {
+        described(Credentials.apiKey(this.client, Credentials.ACME), "events");
+        // events:export alone (no read) is enough to see what an export of it would hold.
+        described(Credentials.bearer(this.client, Credentials.token("bob", Map.of("scope", "events:export"))),
+                "events");
+        described(Credentials.apiKey(this.client, Credentials.ADMIN), "wide");
+        forbidden(Credentials.apiKey(this.client, Credentials.ACME).get().uri("/v1/datasets/wide").exchange(),
+                "To see dataset 'wide'", "wide:export");
+        forbidden(Credentials.apiKey(this.client, Credentials.NO_SCOPES).get().uri("/v1/datasets/events").exchange(),
+                "To see dataset 'events'", "events:read");
+    }
+
+    private static void described(WebTestClient client, String dataset) {
+        client.get()
+            .uri("/v1/datasets/" + dataset)
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBody()
+            .jsonPath("$.name")
+            .isEqualTo(dataset)
+            .jsonPath("$.key[0]")
+            .isEqualTo("id");
+    }
+
+    private List<String> catalog(String key) {
+        return names(Credentials.apiKey(this.client, key));
+    }
+
+    private static List<String> names(WebTestClient client) {
+        return client.get()
+            .uri("/v1/datasets")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectBodyList(Map.class)
+            .returnResult()
+            .getResponseBody()
+            .stream()
+            .map((dataset) -> (String) dataset.get("name"))
+            .toList();
     }
 
     @Test
