@@ -94,10 +94,11 @@ public final class Caller {
     public void requireSight(Dataset dataset) {
         if (!maySee(dataset)) {
             throw forbidden(dataset, "To see dataset '" + dataset.name() + "' a credential needs one of its scopes "
-                    + String.join(", ", anyScope(dataset).stream().sorted().toList()) + "; yours has " + held() + ".");
+                    + String.join(", ", anyScope(dataset)) + "; yours has " + held() + ".");
         }
     }
 
+    // Sorted, for the problem's detail.
     private Set<String> anyScope(Dataset dataset) {
         return this.policies.policy(dataset)
             .scopes()
