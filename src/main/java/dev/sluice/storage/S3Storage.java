@@ -28,6 +28,7 @@ import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
@@ -53,6 +54,10 @@ public final class S3Storage implements Storage, AutoCloseable {
     /** The most parts S3 lists at once. */
     private static final int LISTING_PAGE = 1000;
 
+    private static final Duration QUIET_PERIOD = Duration.ofMillis(100);
+
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
     private final StorageProperties.S3 settings;
 
     private final String bucket;
@@ -65,14 +70,19 @@ public final class S3Storage implements Storage, AutoCloseable {
 
     private final S3Presigner presigner;
 
+    // The client's event loops, owned here: the SDK closes loops of its own with a 2 s
+    // quiet period, which every replica's shutdown would wait out.
+    private final SdkEventLoopGroup loops;
+
     public S3Storage(StorageProperties.S3 settings) {
         this.settings = settings;
         this.bucket = validate(settings);
         this.partSize = settings.partSize().toBytes();
         this.credentials = credentials(settings);
         Region region = Region.of(settings.region());
+        this.loops = SdkEventLoopGroup.builder().build();
         S3AsyncClientBuilder client = S3AsyncClient.builder()
-            .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+            .httpClientBuilder(NettyNioAsyncHttpClient.builder().eventLoopGroup(this.loops))
             .region(region)
             .credentialsProvider(this.credentials)
             .forcePathStyle(settings.pathStyleAccess())
@@ -295,6 +305,10 @@ public final class S3Storage implements Storage, AutoCloseable {
         if (this.credentials instanceof SdkAutoCloseable closeable) {
             closeable.close();
         }
+        // By now the workers have stopped and no upload is in flight.
+        this.loops.eventLoopGroup()
+            .shutdownGracefully(QUIET_PERIOD.toMillis(), SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            .awaitUninterruptibly(SHUTDOWN_TIMEOUT.toMillis());
     }
 
     private String objectKey(String key) {
