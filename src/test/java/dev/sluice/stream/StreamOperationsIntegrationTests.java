@@ -144,18 +144,23 @@ class StreamOperationsIntegrationTests {
         RawHttp stalled = hold("dave", "/v1/datasets/wide/rows");
         assertThat(stalled.status()).isEqualTo(200);
         assertThat(stalled.read(100_000)).isEqualTo(100_000);
+        // The stream's backend is the one busy with a query on the table: other test
+        // contexts share the database, and their pools keep idle backends that may have
+        // run one on it before.
+        List<Session> busy = sessionsOn("wide_rows").stream().filter((session) -> !session.idle()).toList();
+        assertThat(busy).hasSize(1);
+        int backend = busy.get(0).pid();
         // Stop reading: the socket fills, the server stops being asked for chunks, and
-        // two
-        // seconds later cuts the connection.
+        // two seconds later cuts the connection.
         await().atMost(Duration.ofSeconds(30)).until(() -> count("wide", "idle_cutoff") == cutBefore + 1);
         assertThat(stalled.readToEnd()).as("ended without the terminating chunk").isFalse();
         assertThat(stalled.bodyBytes()).isLessThan(12000L * 2100);
         await().atMost(Duration.ofSeconds(20)).until(() -> this.limits.active() == 0);
         PoolHealth.assertHealthy(this.connectionFactory);
         // The stream's place is free at once; its connection is discarded in the
-        // background
-        // (cancel request, drain, close), so its backend goes a moment later.
-        await().atMost(Duration.ofSeconds(10)).until(() -> runningQueries("wide_rows") == 0);
+        // background (cancel request, drain, close), so its backend goes a moment later.
+        await().atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(sessionsOn("wide_rows")).noneMatch((session) -> session.pid() == backend));
         ILoggingEvent end = streamEnd("wide");
         assertThat(end.getKeyValuePairs()).anySatisfy((pair) -> {
             assertThat(pair.key).isEqualTo("outcome");
@@ -350,16 +355,28 @@ class StreamOperationsIntegrationTests {
             .orElseThrow();
     }
 
-    private long runningQueries(String table) {
-        return Flux
-            .usingWhen(this.connectionFactory.create(),
-                    (connection) -> Flux.from(connection
-                        .createStatement("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%' || $1 || '%'"
-                                + " AND pid <> pg_backend_pid()")
+    /** The backends whose current or last query names the table. */
+    private List<Session> sessionsOn(String table) {
+        return Flux.usingWhen(this.connectionFactory.create(),
+                (connection) -> Flux
+                    .from(connection
+                        .createStatement("SELECT pid, state, coalesce(wait_event, '') AS wait FROM pg_stat_activity"
+                                + " WHERE query LIKE '%' || $1 || '%' AND pid <> pg_backend_pid()")
                         .bind("$1", table)
-                        .execute()).flatMap((result) -> result.map((row, meta) -> row.get(0, Long.class))),
-                    (connection) -> connection.close())
-            .blockFirst(Duration.ofSeconds(10));
+                        .execute())
+                    .flatMap((result) -> result.map((row, meta) -> new Session(row.get("pid", Integer.class),
+                            row.get("state", String.class), row.get("wait", String.class)))),
+                (connection) -> connection.close())
+            .collectList()
+            .block(Duration.ofSeconds(10));
+    }
+
+    record Session(int pid, String state, String waitEvent) {
+
+        boolean idle() {
+            return "idle".equals(this.state);
+        }
+
     }
 
     /** Names the caller after a test header, as authentication would. */
