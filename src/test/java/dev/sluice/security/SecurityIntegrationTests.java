@@ -180,9 +180,8 @@ class SecurityIntegrationTests {
         assertThat(catalog(Credentials.NO_SCOPES)).isEmpty();
         assertThat(catalog(Credentials.ADMIN)).hasSize(this.datasets.datasets().size())
             .contains("events", "wide", "restricted", "tenant-items");
-        // A configured access list stands for the dataset's scopes; a token with the
-        // default
-        // name of one it replaced sees nothing.
+        // A configured access list replaces the default scope names: a token with one of
+        // those sees nothing.
         assertThat(names(Credentials.bearer(this.client, Credentials.token("bob", Map.of("scope", "items:export")))))
             .containsExactlyInAnyOrder("tenant-items", "tenant-imports");
         assertThat(
