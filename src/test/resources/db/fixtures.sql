@@ -144,6 +144,14 @@ INSERT INTO type_samples VALUES (
     '{NULL}', '{NULL,NULL}', '{-infinity}', 'happy', ROW(1e-10, 'a,b'), 5
 );
 
+-- Millions of narrow rows, filled by the test that reads them (ExportOrderIntegrationTests), so that only that
+-- test pays for them: an export job's file compared line by line with the rows endpoint's stream.
+CREATE TABLE ordered_rows (
+    id bigint PRIMARY KEY,
+    grp integer NOT NULL,
+    label text NOT NULL
+);
+
 -- Few rows, many bytes: multipart uploads of several parts without a slow stream.
 CREATE TABLE wide_rows (
     id integer PRIMARY KEY,
