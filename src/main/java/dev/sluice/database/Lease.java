@@ -108,7 +108,7 @@ final class Lease {
         return Mono.empty();
     }
 
-    private static Connection physical(Connection connection) {
+    static Connection physical(Connection connection) {
         return (connection instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner) ? inner
                 : connection;
     }

@@ -20,11 +20,13 @@ import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
+import io.r2dbc.spi.Wrapped;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 import org.springframework.stereotype.Component;
 
@@ -144,16 +146,40 @@ public class RowReader {
         if (!query.bindings().isEmpty()) {
             // One binding: one result over the driver's exchange, whose cancel closes the
             // portal at the next page and releases what still arrives.
-            return results.concatMap((result) -> result.map((row, metadata) -> mapper.apply(row)));
+            return onDriverLoop(connection,
+                    results.concatMap((result) -> result.map((row, metadata) -> mapper.apply(row))));
         }
         // Without parameters the driver cuts the exchange into windows, one per result,
         // and a window must not be cancelled (see DrainOnCancel): the cancel reaches the
         // statement instead (the portal closes at the next page) while the window drains.
         // A result never subscribed (cancelled first) is consumed, or its rows would
         // stay.
-        return results
-            .concatMap((result) -> DrainOnCancel.of(Flux.from(result.map((row, metadata) -> mapper.apply(row)))))
-            .doOnDiscard(Result.class, RowReader::consume);
+        return onDriverLoop(connection,
+                results
+                    .concatMap(
+                            (result) -> DrainOnCancel.of(Flux.from(result.map((row, metadata) -> mapper.apply(row)))))
+                    .doOnDiscard(Result.class, RowReader::consume));
+    }
+
+    /**
+     * The rows with every request and cancel made on the connection's own event loop, the
+     * thread on which the driver emits them. r2dbc-postgresql takes demand on whatever
+     * thread asks (an HTTP connection's loop, an export job's thread), and such a request
+     * races the loop's emission of the next message: 1.1.1 then emitted rows out of order
+     * (issue 717: its fast path emitted without the drain guard), and 1.1.3 can still ask
+     * the server for a further 256 messages while one is between its count and its queue,
+     * which overflows the queue ("Response queue is full"). On one thread neither can
+     * happen.
+     */
+    static <T> Flux<T> onDriverLoop(Connection connection, Flux<T> rows) {
+        if (Lease.physical(connection) instanceof Wrapped<?> postgres) {
+            // r2dbc-postgresql's connection unwraps to its event loop as a Scheduler.
+            Scheduler loop = postgres.unwrap(Scheduler.class);
+            if (loop != null) {
+                return rows.subscribeOn(loop, true).cancelOn(loop);
+            }
+        }
+        return rows;
     }
 
     private static void consume(Result result) {
