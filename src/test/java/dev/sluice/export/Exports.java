@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
+import dev.sluice.KeyOrder;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -98,9 +99,13 @@ final class Exports {
             .getResponseBody();
     }
 
-    /** What the rows endpoint streams for the same selection. */
+    /**
+     * What the rows endpoint streams for the same selection, checked to be in key order
+     * as PostgreSQL compares the keys (unless the query orders otherwise): a file equal
+     * to it is in order too.
+     */
     byte[] streamed(String dataset, String query, String format) {
-        return this.client.get()
+        byte[] body = this.client.get()
             .uri("/v1/datasets/" + dataset + "/rows?" + query + (query.isEmpty() ? "" : "&") + "format=" + format)
             .exchange()
             .expectStatus()
@@ -108,6 +113,11 @@ final class Exports {
             .expectBody(byte[].class)
             .returnResult()
             .getResponseBody();
+        if (!query.contains("order=")) {
+            Map.Entry<List<String>, List<String>> key = KeyOrder.keyOf(get("/v1/datasets/" + dataset));
+            KeyOrder.assertAscending(body, format, key.getKey(), key.getValue());
+        }
+        return body;
     }
 
     static Map<String, Object> file(String status, String name) {

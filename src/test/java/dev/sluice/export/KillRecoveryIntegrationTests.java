@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
 import dev.sluice.IntegrationTest;
+import dev.sluice.KeyOrder;
 import dev.sluice.ServerProcess;
 import dev.sluice.SluiceApplication;
 import dev.sluice.TestDatabase;
@@ -60,6 +61,7 @@ class KillRecoveryIntegrationTests {
                 assertThat((Integer) JsonPath.read(status, "$.attempts")).isEqualTo(2);
                 byte[] file = bytes(second.uri("/v1/exports/" + id + "/files/big.ndjson"));
                 byte[] streamed = bytes(second.uri("/v1/datasets/big/rows?limit=60000"));
+                KeyOrder.assertAscending(streamed, "ndjson", List.of("id"), List.of("bigint"));
                 assertThat(file).isEqualTo(streamed);
                 assertThat(Exports.file(status, "big.ndjson").get("sha256"))
                     .isEqualTo(ExportIntegrationTests.sha256(file));
