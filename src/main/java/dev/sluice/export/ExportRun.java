@@ -16,6 +16,7 @@ import dev.sluice.catalog.Dataset;
 import dev.sluice.catalog.DatasetNotFoundException;
 import dev.sluice.database.DatabaseUnavailableException;
 import dev.sluice.encode.Format;
+import dev.sluice.job.Heartbeat;
 import dev.sluice.query.BadQueryException;
 import dev.sluice.query.Confinement;
 import dev.sluice.query.QueryParser;
@@ -26,7 +27,6 @@ import io.micrometer.core.instrument.Tags;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -93,10 +93,7 @@ final class ExportRun implements Runnable {
     @Override
     public void run() {
         this.startedAt = System.nanoTime();
-        Disposable heartbeat = Flux.interval(this.runner.properties.heartbeat())
-            .onBackpressureDrop()
-            .concatMap((tick) -> beat(), 1)
-            .subscribe();
+        Heartbeat heartbeat = Heartbeat.start(this.runner.properties.heartbeat(), this::beat);
         try {
             if (this.job.cancelRequested()) {
                 stop(Stop.CANCEL);
@@ -113,11 +110,11 @@ final class ExportRun implements Runnable {
             if (this.stop == null) {
                 writeManifest();
             }
-            heartbeat.dispose();
+            heartbeat.stop();
             finish();
         }
         catch (Throwable ex) {
-            heartbeat.dispose();
+            heartbeat.stop();
             failed(ex);
         }
     }

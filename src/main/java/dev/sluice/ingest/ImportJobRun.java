@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
 
 import dev.sluice.database.DatabaseErrors;
 import dev.sluice.database.DatabaseUnavailableException;
+import dev.sluice.job.Heartbeat;
 import io.r2dbc.spi.Connection;
 import io.micrometer.core.instrument.Tags;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -88,10 +88,7 @@ final class ImportJobRun implements Runnable {
     @Override
     public void run() {
         this.startedAt = System.nanoTime();
-        Disposable heartbeat = Flux.interval(this.runner.properties.heartbeat())
-            .onBackpressureDrop()
-            .concatMap((tick) -> beat(), 1)
-            .subscribe();
+        Heartbeat heartbeat = Heartbeat.start(this.runner.properties.heartbeat(), this::beat);
         try {
             if (this.job.cancelRequested()) {
                 stop(Stop.CANCEL);
@@ -100,11 +97,11 @@ final class ImportJobRun implements Runnable {
                     : this.runner.transactions.run(this::importAll, (held) -> held)
                         .takeUntilOther(this.stopSignal.asMono())
                         .block();
-            heartbeat.dispose();
+            heartbeat.stop();
             finish(succeeded);
         }
         catch (Throwable ex) {
-            heartbeat.dispose();
+            heartbeat.stop();
             failed(ex);
         }
     }
