@@ -64,6 +64,21 @@ public final class RawHttp implements AutoCloseable {
         return new RawHttp(socket, id);
     }
 
+    /**
+     * Sends {@code request} as it is (request line, headers, the empty line and any body)
+     * on a new connection, and returns everything the server sends until it closes it:
+     * for requests a client library would normalise or refuse to send.
+     */
+    public static String exchange(int port, String request) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new java.net.InetSocketAddress("localhost", port), 5000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     public int status() throws IOException {
         readHeaders();
         return this.status;

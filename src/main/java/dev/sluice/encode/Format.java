@@ -9,7 +9,8 @@ import org.springframework.http.MediaType;
 /** The formats a dataset's rows stream in, by {@code ?format=} name and media type. */
 public enum Format {
 
-    NDJSON("ndjson", MediaType.APPLICATION_NDJSON), CSV("csv", new MediaType("text", "csv")),
+    NDJSON("ndjson", MediaType.APPLICATION_NDJSON),
+    CSV("csv", MediaType.parseMediaType("text/csv;charset=utf-8;header=present")),
     JSON("json", MediaType.APPLICATION_JSON);
 
     private final String parameter;

@@ -13,8 +13,9 @@ import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
- * Retention: deletes the files of finished exports whose time is up and marks them
- * expired. Jobs are locked while their files go, so replicas never sweep the same one.
+ * Retention: deletes the files of finished exports whose time is up; a succeeded one
+ * becomes expired, a failed or cancelled one keeps its state. Jobs are locked while their
+ * files go, so replicas never sweep the same one.
  */
 @Component
 class Expiry {

@@ -178,14 +178,26 @@ class ExportController {
             });
     }
 
+    /**
+     * Cancels a queued or running job; deletes a succeeded job's files (it becomes
+     * expired). A failed, cancelled or expired job has no files to delete, and its state
+     * records what happened, so a repeated DELETE leaves it as it is.
+     */
     @DeleteMapping("/v1/exports/{id}")
     Mono<ResponseEntity<ExportView>> delete(@PathVariable String id, Caller caller, ServerHttpRequest http) {
         UUID uuid = parse(id);
         return this.jobs.find(uuid)
             .filter((job) -> caller.mayAccessJobOf(job.owner()))
             .switchIfEmpty(Mono.error(() -> notFound(id)))
-            .flatMap((job) -> job.open() ? this.jobs.requestCancel(uuid).then()
-                    : this.jobs.expireNow(uuid).then(this.expiry.sweepNow()).then())
+            .flatMap((job) -> {
+                if (job.open()) {
+                    return this.jobs.requestCancel(uuid).then();
+                }
+                if (job.state().equals("succeeded")) {
+                    return this.jobs.expireNow(uuid).then(this.expiry.sweepNow()).then();
+                }
+                return Mono.empty();
+            })
             .then(view(uuid, caller, http))
             .map((view) -> (view.open() ? ResponseEntity.accepted() : ResponseEntity.ok()).body(view));
     }

@@ -213,8 +213,8 @@ class ExportJobs {
 
     private Mono<Boolean> end(UUID id, int attempt, String state, @Nullable String error, Duration retention) {
         DatabaseClient.GenericExecuteSpec spec = this.client
-            .sql("UPDATE sluice_export SET state = :state, error = :error, finished_at = now(), lease_until = NULL,"
-                    + " expires_at = now() + make_interval(secs => :retention)"
+            .sql("UPDATE sluice_export SET state = :state, error = :error, lease_until = NULL,"
+                    + " finished_at = clock_timestamp(), expires_at = now() + make_interval(secs => :retention)"
                     + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
             .bind("id", id)
             .bind("attempt", attempt)
@@ -248,18 +248,16 @@ class ExportJobs {
         return this.client.sql("""
                 UPDATE sluice_export
                 SET state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
-                    finished_at = CASE WHEN state = 'queued' THEN now() ELSE finished_at END,
+                    finished_at = CASE WHEN state = 'queued' THEN clock_timestamp() ELSE finished_at END,
                     expires_at = CASE WHEN state = 'queued' THEN now() ELSE expires_at END,
                     cancel_requested = TRUE
                 WHERE id = :id AND state IN ('queued', 'running')
                 RETURNING state""").bind("id", id).map((row) -> row.get("state", String.class)).one();
     }
 
-    /** Makes a finished export expire now (its files are deleted by the next sweep). */
+    /** Makes a succeeded export expire now (its files are deleted by the next sweep). */
     Mono<Boolean> expireNow(UUID id) {
-        return this.client
-            .sql("UPDATE sluice_export SET expires_at = now()"
-                    + " WHERE id = :id AND state IN ('succeeded', 'failed', 'cancelled')")
+        return this.client.sql("UPDATE sluice_export SET expires_at = now() WHERE id = :id AND state = 'succeeded'")
             .bind("id", id)
             .fetch()
             .rowsUpdated()
@@ -279,12 +277,17 @@ class ExportJobs {
             .concatMap(this::withParts);
     }
 
+    /**
+     * Records that a job's files are gone: a succeeded job becomes expired; a failed or
+     * cancelled one keeps the state that says what happened, and drops its expiry so that
+     * no sweep takes it again.
+     */
     Mono<Void> markExpired(UUID id) {
-        return this.client.sql("UPDATE sluice_export SET state = 'expired' WHERE id = :id")
-            .bind("id", id)
-            .fetch()
-            .rowsUpdated()
-            .then();
+        return this.client.sql("""
+                UPDATE sluice_export
+                SET state = CASE WHEN state = 'succeeded' THEN 'expired' ELSE state END,
+                    expires_at = CASE WHEN state = 'succeeded' THEN expires_at END
+                WHERE id = :id""").bind("id", id).fetch().rowsUpdated().then();
     }
 
     private static final String HELD = "EXISTS (SELECT 1 FROM sluice_export"

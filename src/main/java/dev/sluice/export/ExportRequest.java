@@ -2,6 +2,7 @@ package dev.sluice.export;
 
 import java.util.List;
 
+import dev.sluice.web.JsonRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param format {@code ndjson} (the default), {@code csv} or {@code json}
  * @param compression {@code none} (the default) or {@code gzip}
  */
-record ExportRequest(@Nullable List<Part> parts, @Nullable String format, @Nullable String compression) {
+record ExportRequest(@Nullable List<Part> parts, @Nullable String format,
+        @Nullable String compression) implements JsonRequest {
 
     /**
      * @param dataset the dataset's name

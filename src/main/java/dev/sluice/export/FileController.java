@@ -13,6 +13,8 @@ import dev.sluice.encode.Format;
 import dev.sluice.security.Caller;
 import dev.sluice.storage.Download;
 import dev.sluice.storage.Storage;
+import dev.sluice.web.Attachment;
+import dev.sluice.web.ResponseCompression;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -20,8 +22,8 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
-import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -31,6 +33,7 @@ import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * {@code GET /v1/exports/{id}/files/{name}}: a local file with its SHA-256 as a strong
@@ -53,7 +56,11 @@ class FileController {
 
     @GetMapping("/v1/exports/{id}/files/{name}")
     Mono<ResponseEntity<Flux<DataBuffer>>> file(@PathVariable String id, @PathVariable String name, Caller caller,
-            ServerHttpRequest request) {
+            ServerWebExchange exchange) {
+        ServerHttpRequest request = exchange.getRequest();
+        // The bytes are the file's: no transfer compression on top (ranges count the
+        // file's bytes, the ETag is its hash).
+        ResponseCompression.exclude(exchange);
         UUID uuid = ExportController.parse(id);
         return this.jobs.find(uuid)
             .filter((job) -> caller.mayAccessJobOf(job.owner()))
@@ -96,17 +103,14 @@ class FileController {
         headers.setETag(etag);
         headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
         headers.setContentType(mediaType(job, name));
-        headers.setContentDisposition(ContentDisposition.attachment().filename(name).build());
-        // The bytes are the file's: no transfer compression on top (Range counts file
-        // bytes).
-        headers.set(HttpHeaders.CONTENT_ENCODING, "identity");
+        headers.set(HttpHeaders.CONTENT_DISPOSITION, Attachment.header(name));
         if (request.getHeaders().getIfNoneMatch().contains(etag)) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).headers(headers).build();
         }
         long[] range = range(request, etag, size);
         if (range == null) {
             headers.setContentLength(size);
-            return ResponseEntity.ok().headers(headers).body(read(path, 0, size));
+            return body(ResponseEntity.ok().headers(headers), request, path, 0, size);
         }
         if (range.length == 0) {
             headers.set(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
@@ -115,7 +119,18 @@ class FileController {
         long length = range[1] - range[0] + 1;
         headers.setContentLength(length);
         headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + range[0] + "-" + range[1] + "/" + size);
-        return ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).headers(headers).body(read(path, range[0], length));
+        return body(ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).headers(headers), request, path, range[0],
+                length);
+    }
+
+    // HEAD answers with GET's headers without reading the file (WebFlux would read it
+    // and discard it).
+    private static ResponseEntity<Flux<DataBuffer>> body(ResponseEntity.BodyBuilder response, ServerHttpRequest request,
+            Path path, long position, long length) {
+        if (request.getMethod() == HttpMethod.HEAD) {
+            return response.build();
+        }
+        return response.body(read(path, position, length));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sluice.ingest;
 
 import java.util.Map;
 
+import dev.sluice.web.JsonRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,5 +14,6 @@ import org.jspecify.annotations.Nullable;
  * files into instead of the one of the same name
  * @param mode {@code insert} (the default) or {@code upsert}
  */
-record ImportJobRequest(@Nullable String manifest, @Nullable Map<String, String> datasets, @Nullable String mode) {
+record ImportJobRequest(@Nullable String manifest, @Nullable Map<String, String> datasets,
+        @Nullable String mode) implements JsonRequest {
 }

@@ -27,8 +27,10 @@ class ImportJobs {
             + " progress::text AS progress, created_at, started_at, finished_at, attempt, cancel_requested, error,"
             + " request::text AS request, owner";
 
-    private static final String SUCCEED = "UPDATE sluice_import SET state = 'succeeded', finished_at = now(),"
-            + " lease_until = NULL, progress = CAST($3 AS jsonb)"
+    // clock_timestamp(), not now(): this runs in the import's transaction, and now() is
+    // when that began.
+    private static final String SUCCEED = "UPDATE sluice_import SET state = 'succeeded',"
+            + " finished_at = clock_timestamp(), lease_until = NULL, progress = CAST($3 AS jsonb)"
             + " WHERE id = $1 AND attempt = $2 AND state = 'running' AND NOT cancel_requested";
 
     private final DatabaseClient client;
@@ -137,8 +139,8 @@ class ImportJobs {
 
     private Mono<Boolean> end(UUID id, int attempt, String state, @Nullable String error, String progress) {
         DatabaseClient.GenericExecuteSpec spec = this.client
-            .sql("UPDATE sluice_import SET state = :state, error = :error, finished_at = now(), lease_until = NULL,"
-                    + " progress = CAST(:progress AS jsonb)"
+            .sql("UPDATE sluice_import SET state = :state, error = :error, lease_until = NULL,"
+                    + " finished_at = clock_timestamp(), progress = CAST(:progress AS jsonb)"
                     + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
             .bind("id", id)
             .bind("attempt", attempt)
@@ -169,7 +171,7 @@ class ImportJobs {
         return this.client.sql("""
                 UPDATE sluice_import
                 SET state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
-                    finished_at = CASE WHEN state = 'queued' THEN now() ELSE finished_at END,
+                    finished_at = CASE WHEN state = 'queued' THEN clock_timestamp() ELSE finished_at END,
                     cancel_requested = TRUE
                 WHERE id = :id AND state IN ('queued', 'running')
                 RETURNING state""").bind("id", id).map((row) -> row.get("state", String.class)).one();

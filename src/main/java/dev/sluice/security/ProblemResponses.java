@@ -83,6 +83,12 @@ final class ProblemResponses implements ServerAuthenticationEntryPoint, ServerAc
     }
 
     private Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String title, String detail) {
+        return write(exchange, this.json, status, title, detail);
+    }
+
+    /** A problem written straight to the response, from a filter. */
+    static Mono<Void> write(ServerWebExchange exchange, JsonMapper json, HttpStatus status, String title,
+            String detail) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
         problem.put("title", title);
@@ -92,7 +98,7 @@ final class ProblemResponses implements ServerAuthenticationEntryPoint, ServerAc
         ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        DataBuffer body = response.bufferFactory().wrap(this.json.writeValueAsBytes(problem));
+        DataBuffer body = response.bufferFactory().wrap(json.writeValueAsBytes(problem));
         return response.writeWith(Mono.just(body));
     }
 

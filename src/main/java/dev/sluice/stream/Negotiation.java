@@ -22,7 +22,7 @@ import org.springframework.web.ErrorResponseException;
 final class Negotiation {
 
     private static final String SUPPORTED = Arrays.stream(Format.values())
-        .map((format) -> format.mediaType().toString())
+        .map((format) -> format.mediaType().getType() + "/" + format.mediaType().getSubtype())
         .collect(Collectors.joining(", "));
 
     private Negotiation() {

@@ -106,6 +106,14 @@ class ExportIntegrationTests {
         assertBad("{\"parts\": []}", "/parts", "parts");
     }
 
+    @Test
+    void unknownFieldsAreProblemsNamingThem() {
+        assertBad("{\"parts\": [{\"dataset\": \"events\", \"maxFileRows\": 5}]}", "/parts/0/maxFileRows",
+                "Unknown field 'maxFileRows'");
+        assertBad("{\"parts\": [{\"dataset\": \"events\"}], \"compresion\": \"gzip\"}", "/compresion",
+                "the fields there are compression, format, parts");
+    }
+
     private void assertBad(String body, String pointer, String mentioned) {
         this.client.post()
             .uri("/v1/exports")

@@ -86,6 +86,54 @@ class ExportJobsIntegrationTests {
     }
 
     @Test
+    void filesAreAttachmentsSentAsStoredAndHeadReadsNone() {
+        Exports exports = exports();
+        String csv = exports.submit("{\"parts\": [{\"dataset\": \"pairs\"}], \"format\": \"csv\"}");
+        String gzip = exports
+            .submit("{\"parts\": [{\"dataset\": \"pairs\"}], \"format\": \"csv\", \"compression\": \"gzip\"}");
+        exports.awaitSuccess(csv);
+        exports.awaitSuccess(gzip);
+        assertFile(csv, "pairs.csv", "text/csv;charset=utf-8;header=present");
+        assertFile(gzip, "pairs.csv.gz", "application/gzip");
+        assertFile(gzip, "manifest.json", "application/json");
+    }
+
+    private void assertFile(String id, String name, String type) {
+        String uri = "/v1/exports/" + id + "/files/" + name;
+        byte[] body = this.client.get()
+            .uri(uri)
+            .header("Accept-Encoding", "gzip")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectHeader()
+            .valueEquals("Content-Type", type)
+            .expectHeader()
+            .valueEquals("Content-Disposition", "attachment; filename=\"" + name + "\"")
+            // The stored bytes, as their hash and ranges count them.
+            .expectHeader()
+            .doesNotExist("Content-Encoding")
+            .expectBody(byte[].class)
+            .returnResult()
+            .getResponseBody();
+        assertThat(body).isNotEmpty();
+        this.client.head()
+            .uri(uri)
+            .header("Accept-Encoding", "gzip")
+            .exchange()
+            .expectStatus()
+            .isOk()
+            .expectHeader()
+            .valueEquals("Content-Type", type)
+            .expectHeader()
+            .valueEquals("Content-Disposition", "attachment; filename=\"" + name + "\"")
+            .expectHeader()
+            .contentLength(body.length)
+            .expectBody()
+            .isEmpty();
+    }
+
+    @Test
     void rangesResumeADownload() {
         Exports exports = exports();
         String id = exports.submit("{\"parts\": [{\"dataset\": \"big\", \"query\": \"limit=3000\"}]}");
@@ -263,6 +311,46 @@ class ExportJobsIntegrationTests {
         assertThat(this.expiry.sweepNow().block()).isGreaterThanOrEqualTo(1);
         assertThat(exports.state(aged)).isEqualTo("expired");
         assertThat(filesOf(aged)).isEmpty();
+    }
+
+    @Test
+    void aRepeatedDeleteNeverRewritesWhatHappened() throws Exception {
+        Exports exports = exports();
+        String succeeded = exports.submit("{\"parts\": [{\"dataset\": \"pairs\"}]}");
+        String failed = exports.submit("{\"parts\": [{\"dataset\": \"wide-doomed\"}]}");
+        String cancelled = exports.submit("{\"parts\": [{\"dataset\": \"slow\"}]}");
+        assertThat(deleteState(cancelled)).isIn("cancelled", "running");
+        assertThat((String) JsonPath.read(exports.awaitEnd(cancelled, Duration.ofSeconds(30)), "$.state"))
+            .isEqualTo("cancelled");
+        exports.awaitSuccess(succeeded);
+        assertThat((String) JsonPath.read(exports.awaitEnd(failed, Duration.ofSeconds(60)), "$.state"))
+            .isEqualTo("failed");
+        for (int i = 0; i < 3; i++) {
+            assertThat(deleteState(cancelled)).isEqualTo("cancelled");
+            assertThat(deleteState(failed)).isEqualTo("failed");
+            // A succeeded job's files are deleted: from then on it is expired.
+            assertThat(deleteState(succeeded)).isEqualTo("expired");
+            assertThat(filesOf(succeeded)).isEmpty();
+        }
+        // Nor does retention: the sweep deletes what is left and keeps the state.
+        jdbc("UPDATE sluice_export SET expires_at = now() - interval '1 second' WHERE id IN ('" + cancelled + "', '"
+                + failed + "')");
+        this.expiry.sweepNow().block();
+        assertThat(exports.state(cancelled)).isEqualTo("cancelled");
+        assertThat(exports.state(failed)).isEqualTo("failed");
+        assertThat(deleteState(cancelled)).isEqualTo("cancelled");
+    }
+
+    private String deleteState(String id) {
+        String body = this.client.delete()
+            .uri("/v1/exports/" + id)
+            .exchange()
+            .expectStatus()
+            .value((status) -> assertThat(status).isIn(200, 202))
+            .expectBody(String.class)
+            .returnResult()
+            .getResponseBody();
+        return JsonPath.read(body, "$.state");
     }
 
     @Test

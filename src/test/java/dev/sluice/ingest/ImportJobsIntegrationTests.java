@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 import dev.sluice.IntegrationTest;
@@ -186,6 +187,40 @@ class ImportJobsIntegrationTests {
     }
 
     @Test
+    void finishedAtIsWhenTheImportEndedNotWhenItsTransactionBegan() {
+        String manifest = this.jobs.export("{\"parts\": [{\"dataset\": \"events\", \"query\": \"limit=200\"}]}");
+        String id = this.jobs
+            .submitImport("{\"manifest\": \"" + manifest + "\", \"datasets\": {\"events\": \"job-slow\"}}");
+        // Inserting (20 ms a row, 4 s in all) inside the importing transaction.
+        await().atMost(Duration.ofSeconds(60)).until(() -> insertsSoFar() > 0);
+        String during = Imports.rows("SELECT clock_timestamp()::text").get(0);
+        assertThat(this.jobs.status("/v1/imports/" + id).get("state").asString()).isEqualTo("running");
+        JsonNode end = this.jobs.awaitEnd("/v1/imports/" + id);
+        assertThat(end.get("state").asString()).as(end.toString()).isEqualTo("succeeded");
+        assertThat(Instant.parse(end.get("finishedAt").asString()))
+            .isAfterOrEqualTo(Instant.parse(end.get("startedAt").asString()));
+        assertThat(Imports
+            .rows("SELECT finished_at > '" + during + "'::timestamptz FROM sluice_import WHERE id = '" + id + "'"))
+            .containsExactly("t");
+    }
+
+    @Test
+    void aRepeatedDeleteOfAFinishedImportChangesNothing() {
+        String manifest = this.jobs.export("{\"parts\": [{\"dataset\": \"pairs\"}]}");
+        String id = this.jobs
+            .submitImport("{\"manifest\": \"" + manifest + "\", \"datasets\": {\"pairs\": \"job-pairs\"}}");
+        JsonNode end = this.jobs.awaitEnd("/v1/imports/" + id);
+        assertThat(end.get("state").asString()).as(end.toString()).isEqualTo("succeeded");
+        for (int i = 0; i < 3; i++) {
+            Jobs.Answer deleted = this.jobs.delete("/v1/imports/" + id);
+            assertThat(deleted.status()).as(deleted.text()).isEqualTo(200);
+            assertThat(deleted.body().get("state").asString()).isEqualTo("succeeded");
+            assertThat(deleted.body().get("finishedAt")).isEqualTo(end.get("finishedAt"));
+        }
+        assertThat(Imports.count("job_pairs")).isEqualTo(100);
+    }
+
+    @Test
     void aStatusWhileQueuedOrRunningSaysWhenToAskAgain() {
         String manifest = this.jobs.export("{\"parts\": [{\"dataset\": \"events\"}]}");
         Jobs.Answer submitted = this.jobs.post("/v1/imports",
@@ -248,6 +283,8 @@ class ImportJobsIntegrationTests {
                 "/datasets/events", "has a column 'id', which dataset 'pairs' does not have");
         String json = this.jobs.export("{\"parts\": [{\"dataset\": \"pairs\"}], \"format\": \"json\"}");
         assertRefused("{\"manifest\": \"" + json + "\"}", 422, "/manifest", "imports read ndjson and csv");
+        assertRefused("{\"manifest\": \"" + manifest + "\", \"modes\": \"upsert\"}", 400, "/modes",
+                "Unknown field 'modes'");
         assertThat(Imports.count("job_events")).isZero();
     }
 

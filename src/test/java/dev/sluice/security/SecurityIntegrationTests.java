@@ -174,6 +174,27 @@ class SecurityIntegrationTests {
     }
 
     @Test
+    void headOfRowsIsCheckedAsGetIs() {
+        this.client.head()
+            .uri("/v1/datasets/events/rows")
+            .exchange()
+            .expectStatus()
+            .isUnauthorized()
+            .expectHeader()
+            .exists(HttpHeaders.WWW_AUTHENTICATE)
+            .expectHeader()
+            .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        Credentials.apiKey(this.client, Credentials.NO_SCOPES)
+            .head()
+            .uri("/v1/datasets/events/rows")
+            .exchange()
+            .expectStatus()
+            .isForbidden()
+            .expectHeader()
+            .contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    @Test
     void theCatalogShowsACallerTheDatasetsItHoldsAScopeOfAndAnAdministratorAll() {
         assertThat(catalog(Credentials.ACME)).containsExactlyInAnyOrder("events", "job-events", "secure-job-events",
                 "tenant-pairs", "tenant-items", "tenant-imports");

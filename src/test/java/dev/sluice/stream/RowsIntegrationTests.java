@@ -211,6 +211,47 @@ class RowsIntegrationTests {
         assertThat(response.body().length).isLessThan(plain.length() / 3);
     }
 
+    @ParameterizedTest
+    @CsvSource({ "ndjson, application/x-ndjson", "csv, text/csv;charset=utf-8;header=present",
+            "json, application/json" })
+    void aDownloadIsNamedAfterItsDatasetAndFormat(String format, String type) throws Exception {
+        HttpResponse<Void> response = send("GET", "/v1/datasets/events/rows?limit=1&format=" + format, Map.of());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue(HttpHeaders.CONTENT_TYPE)).hasValue(type);
+        assertThat(response.headers().firstValue(HttpHeaders.CONTENT_DISPOSITION))
+            .hasValue("attachment; filename=\"events." + format + "\"");
+    }
+
+    @Test
+    void headAnswersAsGetWouldWithoutRunningTheQuery() throws Exception {
+        // The query fails after 6000 rows: a HEAD that ran it would fail too.
+        HttpResponse<Void> doomed = send("HEAD", "/v1/datasets/wide-doomed/rows", Map.of());
+        assertThat(doomed.statusCode()).isEqualTo(200);
+        assertThat(doomed.headers().firstValue(HttpHeaders.CONTENT_DISPOSITION))
+            .hasValue("attachment; filename=\"wide-doomed.ndjson\"");
+        for (String uri : List.of("/v1/datasets/events/rows?format=csv&kind=eq.refund", "/v1/datasets/events/rows",
+                "/v1/datasets/events/rows?colour=eq.red", "/v1/datasets/nope/rows",
+                "/v1/datasets/events/rows?format=xml")) {
+            Map<String, String> headers = Map.of(HttpHeaders.ACCEPT_ENCODING, "gzip");
+            HttpResponse<Void> get = send("GET", uri, headers);
+            HttpResponse<Void> head = send("HEAD", uri, headers);
+            assertThat(head.statusCode()).as(uri).isEqualTo(get.statusCode());
+            for (String name : List.of(HttpHeaders.CONTENT_TYPE, HttpHeaders.CONTENT_DISPOSITION,
+                    HttpHeaders.CONTENT_ENCODING, HttpHeaders.VARY)) {
+                assertThat(head.headers().allValues(name)).as(uri + " " + name)
+                    .isEqualTo(get.headers().allValues(name));
+            }
+        }
+    }
+
+    private HttpResponse<Void> send(String method, String uri, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + uri))
+            .method(method, HttpRequest.BodyPublishers.noBody());
+        headers.forEach(request::header);
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding());
+    }
+
     @Test
     void anotherServiceConsumesTheStreamAsAFluxOfMaps() {
         WebClient webClient = WebClient.create("http://localhost:" + this.port);
