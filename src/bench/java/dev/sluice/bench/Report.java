@@ -11,7 +11,8 @@ import dev.sluice.bench.StreamBenchmark.Measurement;
  * MiB, like {@code -Xmx}.
  */
 record Report(long rows, int clients, List<String> serverJvmArguments, Measurement copy, Measurement warmUp,
-        Phase single, Phase concurrent, List<Measurement> each, Phase localJob, Phase s3Job, boolean rssPeakReset) {
+        Phase single, Phase concurrent, List<Measurement> each, Phase localJob, Phase s3Job, boolean rssPeakReset,
+        String streamSha256) {
 
     /** A measured phase and the server's memory during it. */
     record Phase(Measurement measurement, ServerMemory memory, CpuUse cpu) {
@@ -30,7 +31,9 @@ record Report(long rows, int clients, List<String> serverJvmArguments, Measureme
         line(report, "  rows    : %,d of %s; %d concurrent clients in (3)%n", this.rows, DemoData.TABLE, this.clients);
         line(report, "  server  : its own JVM, %s, GC %s%n", String.join(" ", this.serverJvmArguments),
                 String.join(" + ", this.single.memory().collectors()));
-        line(report, "  note    : PostgreSQL, the server and the clients share the processors%n%n");
+        line(report, "  note    : PostgreSQL, the server and the clients share the processors%n");
+        line(report, "  checked : every download and both jobs' files hold ids 1 to %,d once each, in key order,%n"
+                + "            and equal the warm-up stream (sha256 %s)%n%n", this.rows, this.streamSha256);
         line(report, "%-44s %9s %13s %9s %10s%n", "", "seconds", "rows/s", "MB/s", "MB");
         row(report, "(1) PostgreSQL COPY row_to_json, best of 2", this.copy);
         row(report, "    warm-up: server, 1 client (not compared)", this.warmUp);

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import dev.sluice.DemoData;
 import dev.sluice.S3MockServer;
@@ -34,6 +35,7 @@ import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * How fast, and in how little memory, the server streams a large dataset as NDJSON, next
@@ -53,7 +55,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>an import of every row, as NDJSON, into an empty table, beside PostgreSQL's
  * {@code COPY ... FROM STDIN (FORMAT csv)} ({@link ImportBenchmark})</li>
  * </ol>
- * {@code -Dbench.phases=import} runs only (6).
+ * {@code -Dbench.phases=import} runs only (6). Every download and both jobs' files are
+ * checked: ids 1 to {@code rows} once each, in key order, and the same bytes as the
+ * warm-up download (CRC32C for downloads; SHA-256, equal to the job's own, for files).
  * The report goes to stdout and target/bench-report.txt, the server's log to
  * target/bench-server.log.
  */
@@ -74,6 +78,17 @@ public final class StreamBenchmark {
     private final List<String> serverJvmArguments;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** For job files, which S3 storage serves by a redirect to a presigned URL. */
+    private final HttpClient files = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+
+    /** The warm-up download, which every later body must equal. */
+    private BodyCheck reference;
+
+    private String referenceSha256;
 
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -139,15 +154,21 @@ public final class StreamBenchmark {
                 TARGET.resolve("bench-server.log"), this.http)) {
             URI rows = server.uri(ROWS);
             log("Warm-up download");
-            warmUp = downloads(rows, 1, new ArrayList<>());
+            BodyCheck warmUpCheck = BodyCheck.sha256();
+            warmUp = downloads(rows, 1, new ArrayList<>(), () -> warmUpCheck);
+            warmUpCheck.expect(this.rows, null, "The warm-up download");
+            this.referenceSha256 = warmUpCheck.sha256Hex();
+            this.reference = warmUpCheck;
             log("(2) one client");
             rssPeakReset = resetPeaks(server);
             CpuUse.Start cpu = CpuUse.start(server::cpuTime, () -> Duration.ZERO);
-            single = new Report.Phase(downloads(rows, 1, new ArrayList<>()), memory(server), cpu.stop());
+            single = new Report.Phase(downloads(rows, 1, new ArrayList<>(), BodyCheck::crc), memory(server),
+                    cpu.stop());
             log("(3) %d clients", this.clients);
             rssPeakReset &= resetPeaks(server);
             cpu = CpuUse.start(server::cpuTime, () -> Duration.ZERO);
-            concurrent = new Report.Phase(downloads(rows, this.clients, each), memory(server), cpu.stop());
+            concurrent = new Report.Phase(downloads(rows, this.clients, each, BodyCheck::crc), memory(server),
+                    cpu.stop());
             log("(4) export job to local storage");
             rssPeakReset &= resetPeaks(server);
             cpu = CpuUse.start(server::cpuTime, () -> Duration.ZERO);
@@ -162,14 +183,14 @@ public final class StreamBenchmark {
                         "--sluice.storage.s3.access-key=test", "--sluice.storage.s3.secret-key=test"),
                 TARGET.resolve("bench-server-s3.log"), this.http)) {
             log("Warm-up download");
-            downloads(server.uri(ROWS), 1, new ArrayList<>());
+            downloads(server.uri(ROWS), 1, new ArrayList<>(), BodyCheck::crc);
             log("(5) export job to S3Mock");
             rssPeakReset &= resetPeaks(server);
             CpuUse.Start cpu = CpuUse.start(server::cpuTime, s3::cpuTime);
             s3Job = new Report.Phase(exportJob(server), memory(server), cpu.stop());
         }
         String report = new Report(this.rows, this.clients, this.serverJvmArguments, copy, warmUp, single, concurrent,
-                each, localJob, s3Job, rssPeakReset)
+                each, localJob, s3Job, rssPeakReset, this.referenceSha256)
             .format();
         return report + System.lineSeparator() + imports.run().format();
     }
@@ -179,6 +200,52 @@ public final class StreamBenchmark {
      * every 100 ms); its files are deleted afterwards.
      */
     private Measurement exportJob(ServerProcess server) throws Exception {
+        JsonNode job = runJob(server);
+        long rows = job.get("progress").get("rows").asLong();
+        Measurement measurement = new Measurement(rows, job.get("progress").get("bytes").asLong(), job.get("nanos")
+            .asLong());
+        expectRows(rows, "Export job " + job.get("id").asString());
+        checkFile(server, job);
+        this.http.send(HttpRequest.newBuilder(server.uri("/v1/exports/" + job.get("id").asString())).DELETE().build(),
+                BodyHandlers.discarding());
+        return measurement;
+    }
+
+    /**
+     * The job's file, downloaded as a client would, must be the stream's bytes: the same
+     * SHA-256 as the warm-up download and as the job states, and ids in key order.
+     */
+    private void checkFile(ServerProcess server, JsonNode job) throws IOException, InterruptedException {
+        JsonNode file = job.get("files").get(0);
+        String what = "Export job " + job.get("id").asString() + "'s file " + file.get("name").asString();
+        String stated = file.get("sha256").asString();
+        if (!stated.equals(this.referenceSha256)) {
+            throw new IllegalStateException(what + " states sha256 " + stated + ", the stream's is "
+                    + this.referenceSha256);
+        }
+        URI url = server.uri(file.get("url").asString());
+        HttpResponse<InputStream> response = this.files.send(HttpRequest.newBuilder(url).build(),
+                BodyHandlers.ofInputStream());
+        BodyCheck check = BodyCheck.sha256();
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
+            }
+            byte[] buffer = new byte[64 * 1024];
+            for (int read = body.read(buffer); read != -1; read = body.read(buffer)) {
+                check.update(buffer, 0, read);
+            }
+        }
+        check.expect(this.rows, this.reference, what);
+        String actual = check.sha256Hex();
+        if (!actual.equals(stated)) {
+            throw new IllegalStateException(what + " has sha256 " + actual + ", the job states " + stated);
+        }
+        log("%s: %,d rows in key order, sha256 %s, equal to the stream", what, check.lines(), actual);
+    }
+
+    /** Submits a job of the whole table and waits for its success; the status gains "nanos". */
+    private JsonNode runJob(ServerProcess server) throws Exception {
         HttpRequest submit = HttpRequest.newBuilder(server.uri("/v1/exports"))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"parts\": [{\"dataset\": \"" + DemoData.TABLE + "\"}]}"))
@@ -195,11 +262,7 @@ public final class StreamBenchmark {
             String state = job.get("state").asString();
             if (state.equals("succeeded")) {
                 long nanos = System.nanoTime() - start;
-                long rows = job.get("progress").get("rows").asLong();
-                Measurement measurement = new Measurement(rows, job.get("progress").get("bytes").asLong(), nanos);
-                expectRows(rows, "Export job " + status);
-                this.http.send(HttpRequest.newBuilder(status).DELETE().build(), BodyHandlers.discarding());
-                return measurement;
+                return ((ObjectNode) job).put("nanos", nanos);
             }
             if (!state.equals("queued") && !state.equals("running")) {
                 throw new IllegalStateException("Export job " + status + " ended " + state + ": " + job);
@@ -230,13 +293,14 @@ public final class StreamBenchmark {
      * so does a stall: a server that stops sending without closing the connection would
      * otherwise hang the benchmark, as the JDK client has no read timeout.
      */
-    private Measurement downloads(URI uri, int count, List<Measurement> each) throws Exception {
+    private Measurement downloads(URI uri, int count, List<Measurement> each, Supplier<BodyCheck> checks)
+            throws Exception {
         ExecutorService executor = Executors.newFixedThreadPool(count);
         try {
             CompletionService<Measurement> downloads = new ExecutorCompletionService<>(executor);
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
-                downloads.submit(() -> download(uri));
+                downloads.submit(() -> download(uri, checks.get()));
             }
             while (each.size() < count) {
                 each.add(next(downloads).get());
@@ -268,15 +332,13 @@ public final class StreamBenchmark {
      * Every row through a real HTTP client; each line is a row. No Accept-Encoding, so no
      * gzip.
      */
-    private Measurement download(URI uri) throws IOException, InterruptedException {
+    private Measurement download(URI uri, BodyCheck check) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri)
             .header("Accept", "application/x-ndjson")
             .timeout(STALL_TIMEOUT)
             .build();
         long start = System.nanoTime();
         HttpResponse<InputStream> response = this.http.send(request, BodyHandlers.ofInputStream());
-        long lines = 0;
-        long bytes = 0;
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("GET " + uri + " answered " + response.statusCode() + ": "
@@ -284,21 +346,16 @@ public final class StreamBenchmark {
             }
             byte[] buffer = new byte[64 * 1024];
             for (int read = body.read(buffer); read != -1; read = body.read(buffer)) {
-                bytes += read;
                 this.received.addAndGet(read);
-                for (int i = 0; i < read; i++) {
-                    if (buffer[i] == '\n') {
-                        lines++;
-                    }
-                }
+                check.update(buffer, 0, read);
             }
         }
         catch (IOException ex) {
             throw new IOException(String.format(Locale.ROOT,
-                    "GET %s broke off after %,d rows; see target/bench-server.log", uri, lines), ex);
+                    "GET %s broke off after %,d rows; see target/bench-server.log", uri, check.lines()), ex);
         }
-        Measurement measurement = new Measurement(lines, bytes, System.nanoTime() - start);
-        expectRows(lines, "GET " + uri);
+        Measurement measurement = new Measurement(check.lines(), check.bytes(), System.nanoTime() - start);
+        check.expect(this.rows, this.reference, "GET " + uri);
         return measurement;
     }
 
