@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.sluice.catalog.CatalogProperties.DatasetDefinition;
+import io.r2dbc.spi.R2dbcException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -74,6 +75,7 @@ final class CatalogLoader {
             .map((row) -> new Relation(row.get(0, Long.class), row.get(1, String.class), row.get(2, String.class),
                     row.get(3, String.class)))
             .one()
+            .onErrorResume(CatalogLoader::isInvalidName, (error) -> Mono.empty())
             .onErrorMap((error) -> !(error instanceof InvalidDatasetException),
                     (error) -> new InvalidDatasetException(name,
                             "table or view '" + definition.table() + "' cannot be looked up: " + error.getMessage()))
@@ -83,6 +85,17 @@ final class CatalogLoader {
                     ? columns(relation).map((columns) -> dataset(name, definition, relation, columns))
                     : Mono.error(new InvalidDatasetException(name,
                             "'" + definition.table() + "' is not a table, view, materialized view or foreign table")));
+    }
+
+    // to_regclass answers NULL for a name it cannot parse from PostgreSQL 16; up to 15 it
+    // raises invalid_name (42602).
+    private static boolean isInvalidName(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof R2dbcException r2dbc && "42602".equals(r2dbc.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Mono<List<CatalogColumn>> columns(Relation relation) {
