@@ -238,7 +238,10 @@ final class ImportRun {
     private Mono<Rejects> diagnose() {
         ImportSql sql = this.sql;
         List<Column> written = this.parser.written();
-        Mono<Void> steps = execute(sql.createRejects()).then(execute(sql.rejectBadValues(written)))
+        String inputCheck = sql.createInputCheck();
+        Mono<Void> steps = ((inputCheck != null) ? execute(inputCheck) : Mono.<Void>empty())
+            .then(execute(sql.createRejects()))
+            .then(execute(sql.rejectBadValues(written)))
             .then(execute(sql.rejectDuplicateKeys()));
         if (!this.options.upsert()) {
             steps = steps.then(execute(sql.rejectExistingKeys()));

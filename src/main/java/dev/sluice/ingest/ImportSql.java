@@ -18,6 +18,12 @@ import org.jspecify.annotations.Nullable;
  * {@code JSON_QUERY(v::jsonb, '$' RETURNING type)} for the JSON of arrays, composites and
  * extension types.
  * <p>
+ * Before PostgreSQL 17 (no {@code JSON_QUERY}) JSON is converted by
+ * {@code jsonb_populate_record} into the table's own row type, which is what
+ * {@code JSON_QUERY ... RETURNING} does too. Before 16 (no {@code pg_input_is_valid}) a
+ * value is checked by converting it in a subtransaction of a temporary function; so is
+ * JSON before 17. Only imports that look for culprits run the checks.
+ * <p>
  * Conversions cast to the base type without modifiers: the INSERT then applies the
  * column's own type, as it would to any value (an explicit cast to {@code varchar(3)}
  * would silently cut a longer value, the assignment refuses it). The checks use the
@@ -28,6 +34,8 @@ final class ImportSql {
     static final String ROWS = "pg_temp.sluice_import_rows";
 
     static final String REJECTS = "pg_temp.sluice_import_rejects";
+
+    private static final String INPUT_ERROR = "pg_temp.sluice_input_error";
 
     private static final String NOT_REJECTED = "NOT EXISTS (SELECT 1 FROM " + REJECTS + " r WHERE r.line = s.line)";
 
@@ -144,6 +152,20 @@ final class ImportSql {
                 + "SELECT count(*) FILTER (WHERE inserted), count(*) FROM written";
     }
 
+    /**
+     * A function that runs a probe (a statement of ours) on a value and answers the error
+     * it raised, or NULL: the check of a value on servers without
+     * {@code pg_input_is_valid} or {@code JSON_QUERY}; null where none is needed.
+     */
+    @Nullable String createInputCheck() {
+        if (this.target.serverVersion() >= 170000) {
+            return null;
+        }
+        return "CREATE OR REPLACE FUNCTION " + INPUT_ERROR + "(probe text, value text) RETURNS text"
+                + " LANGUAGE plpgsql AS $$ BEGIN EXECUTE probe USING value; RETURN NULL;"
+                + " EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN RETURN SQLERRM; END $$";
+    }
+
     String createRejects() {
         return "CREATE TEMPORARY TABLE sluice_import_rejects "
                 + "(line int8 NOT NULL, col text, reason text NOT NULL, kind text NOT NULL) ON COMMIT DROP";
@@ -231,21 +253,60 @@ final class ImportSql {
         if (!viaJson(column)) {
             return "CAST(" + value + " AS " + column.baseType() + ")";
         }
+        if (this.target.serverVersion() < 170000) {
+            return populate(column, value + "::jsonb");
+        }
         return jsonQuery(value, column.baseType(), "ERROR");
+    }
+
+    // The value as the column's declared type, as json_populate_record makes it from a
+    // JSON value: a JSON string's content goes to the type's input function.
+    private String populate(Column column, String json) {
+        return "(pg_catalog.jsonb_populate_record(NULL::" + this.target.dataset().relation()
+                + ", pg_catalog.jsonb_build_object(" + literal(column.name()) + ", " + json + ")))."
+                + column.identifier();
+    }
+
+    // The error a probe raises on the value, or NULL (see createInputCheck).
+    private static String inputError(String probe, String value) {
+        return INPUT_ERROR + "(" + literal(probe) + ", " + value + ")";
     }
 
     // The reason a value does not fit, or NULL.
     private String check(Column column) {
         String value = "s." + value(this.layout.indexOf(column.name()));
         String type = literal(column.type());
+        String notValid = literal("the JSON value is not a valid " + column.type());
+        int version = this.target.serverVersion();
         if (!viaJson(column)) {
+            if (version < 160000) {
+                return "CASE WHEN " + value + " IS NOT NULL THEN " + inputError(textProbe(column), value) + " END";
+            }
             return "CASE WHEN " + value + " IS NOT NULL AND NOT pg_catalog.pg_input_is_valid(" + value + ", " + type
                     + ") THEN (pg_catalog.pg_input_error_info(" + value + ", " + type + ")).message END";
         }
+        String json = (version < 160000) ? inputError("SELECT CAST($1 AS jsonb)", value)
+                : "CASE WHEN NOT pg_catalog.pg_input_is_valid(" + value
+                        + ", 'jsonb') THEN (pg_catalog.pg_input_error_info(" + value + ", 'jsonb')).message END";
+        if (version < 170000) {
+            return "CASE WHEN " + value + " IS NULL THEN NULL ELSE COALESCE(" + json + ", CASE WHEN "
+                    + inputError("SELECT " + populate(column, "$1::jsonb"), value) + " IS NOT NULL THEN " + notValid
+                    + " END) END";
+        }
         return "CASE WHEN " + value + " IS NULL THEN NULL WHEN NOT pg_catalog.pg_input_is_valid(" + value
                 + ", 'jsonb') THEN (pg_catalog.pg_input_error_info(" + value + ", 'jsonb')).message"
-                + " WHEN pg_catalog.num_nulls(" + jsonQuery(value, column.type(), "NULL") + ") = 1 THEN "
-                + literal("the JSON value is not a valid " + column.type()) + " END";
+                + " WHEN pg_catalog.num_nulls(" + jsonQuery(value, column.type(), "NULL") + ") = 1 THEN " + notValid
+                + " END";
+    }
+
+    // Reads a text form as the column's declared type would (its input function, with
+    // the type's modifiers and domain checks, where a cast would cut a varchar). json
+    // and jsonb keep a string as a string there, so they are cast.
+    private String textProbe(Column column) {
+        if (column.baseType().equals("json") || column.baseType().equals("jsonb")) {
+            return "SELECT CAST($1 AS " + column.type() + ")";
+        }
+        return "SELECT " + populate(column, "$1");
     }
 
     // A JSON string holds a value's text form (extension types); anything else is

@@ -25,9 +25,10 @@ import org.springframework.http.HttpStatus;
  * @param notNull names of the NOT NULL columns
  * @param generated names of the generated columns (never written: PostgreSQL computes
  * them)
+ * @param serverVersion the server's {@code server_version_num} (170002 for 17.2)
  */
-record TargetTable(Dataset dataset, String kind, @Nullable String keyIndex, Set<String> notNull,
-        Set<String> generated) {
+record TargetTable(Dataset dataset, String kind, @Nullable String keyIndex, Set<String> notNull, Set<String> generated,
+        int serverVersion) {
 
     private static final String DESCRIBE = """
             SELECT c.relkind::text,
@@ -42,7 +43,8 @@ record TargetTable(Dataset dataset, String kind, @Nullable String keyIndex, Set<
               ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
                     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull),
               ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a
-                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> '')
+                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated <> ''),
+              pg_catalog.current_setting('server_version_num')::int4
             FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass($1)""";
 
     TargetTable {
@@ -54,7 +56,8 @@ record TargetTable(Dataset dataset, String kind, @Nullable String keyIndex, Set<
         String[] key = dataset.key().stream().map(Column::name).toArray(String[]::new);
         return Flux.from(connection.createStatement(DESCRIBE).bind(0, dataset.relation()).bind(1, key).execute())
             .concatMap((result) -> result.map((row, metadata) -> new TargetTable(dataset, row.get(0, String.class),
-                    row.get(1, String.class), Set.of(row.get(2, String[].class)), Set.of(row.get(3, String[].class)))))
+                    row.get(1, String.class), Set.of(row.get(2, String[].class)), Set.of(row.get(3, String[].class)),
+                    row.get(4, Integer.class))))
             .next()
             .switchIfEmpty(Mono.error(() -> new BadImportException(HttpStatus.NOT_FOUND, "Dataset gone",
                     "The relation of dataset '" + dataset.name() + "' no longer exists.")));
