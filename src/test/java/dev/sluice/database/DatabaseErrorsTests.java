@@ -15,8 +15,8 @@ class DatabaseErrorsTests {
 
     @Test
     void aStatementOfOursThatTheServerCannotRunIsABugNotADatabaseError() {
-        ErrorResponseException problem = (ErrorResponseException) DatabaseErrors
-            .translate(new R2dbcBadGrammarException("syntax error at or near \"RETURNING\"", "42601"));
+        ErrorResponseException problem = (ErrorResponseException) DatabaseErrors.translate(
+                new R2dbcBadGrammarException("syntax error at or near \"RETURNING\" (raised by this test)", "42601"));
         assertThat(problem.getStatusCode()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
         assertThat(problem.getBody().getTitle()).isEqualTo("Internal error");
         assertThat(problem.getBody().getDetail()).contains("bug in Sluice", "42601", "RETURNING");
