@@ -135,8 +135,9 @@ final class ExportRun implements Runnable {
         }
         switch (reason) {
             case CANCEL -> {
-                deleteFiles();
-                block(this.runner.jobs.cancelled(this.job.id(), this.job.attempt(), properties.retention()));
+                if (block(this.runner.jobs.cancelled(this.job.id(), this.job.attempt(), properties.retention()))) {
+                    deleteFiles();
+                }
             }
             case SHUTDOWN -> {
                 saveProgress();
@@ -172,9 +173,16 @@ final class ExportRun implements Runnable {
             }
             else {
                 logger.warn("Export " + this.job.id() + " failed: " + message, error);
-                deleteFiles();
-                block(this.runner.jobs.fail(this.job.id(), this.job.attempt(), message,
-                        this.runner.properties.retention()));
+                // The files go only once the table says this attempt failed: the error
+                // may be a lost answer to a success the database did record.
+                if (block(this.runner.jobs.fail(this.job.id(), this.job.attempt(), message,
+                        this.runner.properties.retention()))) {
+                    deleteFiles();
+                }
+                else {
+                    logger.info("Export " + this.job.id() + " is no longer running under attempt " + this.job.attempt()
+                            + "; its files stay as the job table has them");
+                }
             }
         }
         catch (RuntimeException ex) {
