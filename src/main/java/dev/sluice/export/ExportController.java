@@ -4,13 +4,16 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import dev.sluice.catalog.Column;
+import dev.sluice.job.JobState;
 import dev.sluice.query.BadQueryException;
 import dev.sluice.query.Confinement;
 import dev.sluice.security.Caller;
@@ -145,7 +148,7 @@ class ExportController {
             .distinctUntilChanged((view) -> List.of(view.state(), view.progress(), view.cancelRequested()))
             .takeUntil((view) -> !view.open())
             .map((view) -> ServerSentEvent.builder(view)
-                .event(view.open() ? "progress" : view.state())
+                .event(view.open() ? "progress" : view.state().value())
                 .id(Long.toString(view.progress().rows()))
                 .build()));
     }
@@ -155,15 +158,17 @@ class ExportController {
             @RequestParam(required = false) @Nullable String dataset,
             @RequestParam(required = false) @Nullable String limit,
             @RequestParam(required = false) @Nullable String before, Caller caller, ServerHttpRequest http) {
-        if (state != null && !ExportJob.STATES.contains(state)) {
-            throw new BadQueryException("state",
-                    "'state' is one of " + String.join(", ", ExportJob.STATES) + "; got '" + state + "'.");
-        }
+        JobState wanted = (state != null)
+                ? JobState.parse(state)
+                    .orElseThrow(() -> new BadQueryException("state", "'state' is one of "
+                            + Arrays.stream(JobState.values()).map(JobState::value).collect(Collectors.joining(", "))
+                            + "; got '" + state + "'."))
+                : null;
         int size = pageSize(limit);
         Cursor cursor = (before != null) ? Cursor.parse(before) : null;
         URI base = base(http);
         return this.jobs
-            .list(state, dataset, (cursor != null) ? cursor.createdAt() : null, (cursor != null) ? cursor.id() : null,
+            .list(wanted, dataset, (cursor != null) ? cursor.createdAt() : null, (cursor != null) ? cursor.id() : null,
                     size + 1, caller.administrator(), caller.owner())
             .map((job) -> ExportView.of(job, base))
             .collectList()
@@ -193,7 +198,7 @@ class ExportController {
                 if (job.open()) {
                     return this.jobs.requestCancel(uuid).then();
                 }
-                if (job.state().equals("succeeded")) {
+                if (job.state() == JobState.SUCCEEDED) {
                     return this.jobs.expireNow(uuid).then(this.expiry.sweepNow()).then();
                 }
                 return Mono.empty();

@@ -5,14 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.sluice.job.JobState;
 import org.jspecify.annotations.Nullable;
 
 /** An export job's row and its parts' rows, as stored. */
-record ExportJob(UUID id, String state, String format, String compression, String storage, Instant createdAt,
+record ExportJob(UUID id, JobState state, String format, String compression, String storage, Instant createdAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Instant expiresAt, int attempt,
         boolean cancelRequested, @Nullable String error, String request, @Nullable String owner, List<Part> parts) {
-
-    static final List<String> STATES = List.of("queued", "running", "succeeded", "failed", "cancelled", "expired");
 
     ExportJob {
         parts = List.copyOf(parts);
@@ -25,7 +24,7 @@ record ExportJob(UUID id, String state, String format, String compression, Strin
     }
 
     boolean open() {
-        return this.state.equals("queued") || this.state.equals("running");
+        return this.state.open();
     }
 
     /** The storage keys of the export's files, manifest included. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.sluice.database.SchemaMigration;
+import dev.sluice.job.JobState;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -84,7 +85,7 @@ class ExportJobs {
      * A page of the history, newest first.
      * @param before the {@code created_at, id} to continue after, or null for the newest
      */
-    Flux<ExportJob> list(@Nullable String state, @Nullable String dataset, @Nullable Instant beforeTime,
+    Flux<ExportJob> list(@Nullable JobState state, @Nullable String dataset, @Nullable Instant beforeTime,
             @Nullable UUID beforeId, int limit, boolean everyOwner, @Nullable String owner) {
         StringBuilder sql = new StringBuilder("SELECT " + JOB_COLUMNS + " FROM sluice_export e WHERE TRUE");
         if (!everyOwner) {
@@ -107,7 +108,7 @@ class ExportJobs {
             spec = (owner != null) ? spec.bind("owner", owner) : spec.bindNull("owner", String.class);
         }
         if (state != null) {
-            spec = spec.bind("state", state);
+            spec = spec.bind("state", state.value());
         }
         if (dataset != null) {
             spec = spec.bind("dataset", dataset);
@@ -200,25 +201,25 @@ class ExportJobs {
     }
 
     Mono<Boolean> succeed(UUID id, int attempt, Duration retention) {
-        return end(id, attempt, "succeeded", null, retention);
+        return end(id, attempt, JobState.SUCCEEDED, null, retention);
     }
 
     Mono<Boolean> fail(UUID id, int attempt, String error, Duration retention) {
-        return end(id, attempt, "failed", error, retention);
+        return end(id, attempt, JobState.FAILED, error, retention);
     }
 
     Mono<Boolean> cancelled(UUID id, int attempt, Duration retention) {
-        return end(id, attempt, "cancelled", null, retention);
+        return end(id, attempt, JobState.CANCELLED, null, retention);
     }
 
-    private Mono<Boolean> end(UUID id, int attempt, String state, @Nullable String error, Duration retention) {
+    private Mono<Boolean> end(UUID id, int attempt, JobState state, @Nullable String error, Duration retention) {
         DatabaseClient.GenericExecuteSpec spec = this.client
             .sql("UPDATE sluice_export SET state = :state, error = :error, lease_until = NULL,"
                     + " finished_at = clock_timestamp(), expires_at = now() + make_interval(secs => :retention)"
                     + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
             .bind("id", id)
             .bind("attempt", attempt)
-            .bind("state", state)
+            .bind("state", state.value())
             .bind("retention", seconds(retention));
         spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
         return spec.fetch().rowsUpdated().map((count) -> count == 1);
@@ -316,12 +317,12 @@ class ExportJobs {
     }
 
     private static ExportJob job(Readable row) {
-        return new ExportJob(row.get("id", UUID.class), row.get("state", String.class), row.get("format", String.class),
-                row.get("compression", String.class), row.get("storage", String.class), instant(row, "created_at"),
-                instant(row, "started_at"), instant(row, "finished_at"), instant(row, "expires_at"),
-                row.get("attempt", Integer.class), row.get("cancel_requested", Boolean.class),
-                row.get("error", String.class), row.get("request", String.class), row.get("owner", String.class),
-                List.of());
+        return new ExportJob(row.get("id", UUID.class), JobState.of(row.get("state", String.class)),
+                row.get("format", String.class), row.get("compression", String.class), row.get("storage", String.class),
+                instant(row, "created_at"), instant(row, "started_at"), instant(row, "finished_at"),
+                instant(row, "expires_at"), row.get("attempt", Integer.class),
+                row.get("cancel_requested", Boolean.class), row.get("error", String.class),
+                row.get("request", String.class), row.get("owner", String.class), List.of());
     }
 
     private static ExportJob.Part part(Readable row) {

@@ -17,6 +17,8 @@ import dev.sluice.catalog.DatasetNotFoundException;
 import dev.sluice.database.DatabaseUnavailableException;
 import dev.sluice.encode.Format;
 import dev.sluice.job.Heartbeat;
+import dev.sluice.job.RunOutcome;
+import dev.sluice.job.Stop;
 import dev.sluice.query.BadQueryException;
 import dev.sluice.query.Confinement;
 import dev.sluice.query.QueryParser;
@@ -45,18 +47,6 @@ final class ExportRun implements Runnable {
     private static final Log logger = LogFactory.getLog(ExportRun.class);
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    /** Why a run stops before its end. */
-    enum Stop {
-
-        /** A client cancelled: discard everything. */
-        CANCEL,
-        /** Another replica holds the job now: touch nothing. */
-        LEASE_LOST,
-        /** This replica is stopping: keep the checkpoints, hand the job back. */
-        SHUTDOWN
-
-    }
 
     private final ExportJob job;
 
@@ -122,11 +112,7 @@ final class ExportRun implements Runnable {
     private void finish() {
         Stop reason = this.stop;
         ExportProperties properties = this.runner.properties;
-        recordRun((reason == null) ? "succeeded" : switch (reason) {
-            case CANCEL -> "cancelled";
-            case SHUTDOWN -> "requeued";
-            case LEASE_LOST -> "lease_lost";
-        });
+        recordRun((reason == null) ? RunOutcome.SUCCEEDED : RunOutcome.of(reason));
         if (reason == null) {
             if (!block(this.runner.jobs.succeed(this.job.id(), this.job.attempt(), properties.retention()))) {
                 logger.info("Export " + this.job.id() + " finished, but another replica holds it now");
@@ -151,18 +137,18 @@ final class ExportRun implements Runnable {
     }
 
     // One run of a job, by how it ended: its count and duration per outcome.
-    private void recordRun(String outcome) {
-        this.runner.metrics.timer("sluice.export.runs", "outcome", outcome)
+    private void recordRun(RunOutcome outcome) {
+        this.runner.metrics.timer("sluice.export.runs", "outcome", outcome.tag())
             .record(System.nanoTime() - this.startedAt, TimeUnit.NANOSECONDS);
     }
 
     private void failed(Throwable error) {
         String message = describe(error);
         if (this.stop == Stop.LEASE_LOST) {
-            recordRun("lease_lost");
+            recordRun(RunOutcome.LEASE_LOST);
             return;
         }
-        recordRun(willRetry(error) ? "retried" : "failed");
+        recordRun(willRetry(error) ? RunOutcome.RETRIED : RunOutcome.FAILED);
         try {
             if (willRetry(error)) {
                 logger.warn("Export " + this.job.id() + " attempt " + this.job.attempt() + " failed, will retry: "

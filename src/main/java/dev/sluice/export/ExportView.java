@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.sluice.job.JobState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * job waits to retry after a passing one)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record ExportView(UUID id, String state, String format, String compression, Instant createdAt,
+record ExportView(UUID id, JobState state, String format, String compression, Instant createdAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Instant expiresAt, int attempts,
         boolean cancelRequested, Progress progress, @Nullable List<File> files, @Nullable URI manifest,
         @Nullable String error) {
@@ -32,7 +33,7 @@ record ExportView(UUID id, String state, String format, String compression, Inst
                 ? job.parts().stream().mapToLong(ExportJob.Part::estimatedRows).sum() : null;
         Progress progress = new Progress(parts.stream().mapToLong(PartProgress::rows).sum(),
                 parts.stream().mapToLong(PartProgress::bytes).sum(), estimated, parts);
-        boolean succeeded = job.state().equals("succeeded");
+        boolean succeeded = job.state() == JobState.SUCCEEDED;
         List<File> files = succeeded ? job.parts()
             .stream()
             .map((part) -> new File(part.fileName(), part.dataset(), part.rows(), part.bytes(),
@@ -48,7 +49,7 @@ record ExportView(UUID id, String state, String format, String compression, Inst
     }
 
     boolean open() {
-        return this.state.equals("queued") || this.state.equals("running");
+        return this.state.open();
     }
 
     /**

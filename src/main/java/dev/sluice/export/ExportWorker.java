@@ -3,6 +3,7 @@ package dev.sluice.export;
 import java.time.Duration;
 
 import dev.sluice.job.JobLoop;
+import dev.sluice.job.Stop;
 import io.micrometer.core.instrument.Tags;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,7 +45,7 @@ public class ExportWorker implements SmartLifecycle {
 
     @Override
     public void stop() {
-        if (!this.loop.stop((run) -> run.stop(ExportRun.Stop.SHUTDOWN), Duration.ofSeconds(30))) {
+        if (!this.loop.stop((run) -> run.stop(Stop.SHUTDOWN), Duration.ofSeconds(30))) {
             logger.warn("Export jobs did not hand back in time; their leases will run out");
         }
     }
@@ -59,7 +60,7 @@ public class ExportWorker implements SmartLifecycle {
 
     /** Stops without saving anything, as a crash would: for tests of recovery. */
     void crash() {
-        this.loop.crash((run) -> run.stop(ExportRun.Stop.LEASE_LOST));
+        this.loop.crash((run) -> run.stop(Stop.LEASE_LOST));
     }
 
     @Override

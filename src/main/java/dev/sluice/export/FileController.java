@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.sluice.encode.Format;
+import dev.sluice.job.JobState;
 import dev.sluice.security.Caller;
 import dev.sluice.storage.Download;
 import dev.sluice.storage.Storage;
@@ -69,7 +70,7 @@ class FileController {
     }
 
     private ResponseEntity<Flux<DataBuffer>> serve(ExportJob job, String name, ServerHttpRequest request) {
-        if (!job.state().equals("succeeded")) {
+        if (job.state() != JobState.SUCCEEDED) {
             throw notReady(job);
         }
         String etag = null;
@@ -185,16 +186,16 @@ class FileController {
     }
 
     private static ErrorResponseException notReady(ExportJob job) {
-        HttpStatus status = job.state().equals("expired") ? HttpStatus.GONE : HttpStatus.CONFLICT;
+        HttpStatus status = job.state() == JobState.EXPIRED ? HttpStatus.GONE : HttpStatus.CONFLICT;
         String detail = switch (job.state()) {
-            case "expired" -> "Export " + job.id() + " has expired; its files are deleted.";
-            case "queued", "running" ->
+            case EXPIRED -> "Export " + job.id() + " has expired; its files are deleted.";
+            case QUEUED, RUNNING ->
                 "Export " + job.id() + " is " + job.state() + "; its files can be downloaded once it has succeeded.";
             default -> "Export " + job.id() + " " + job.state() + "; it has no files.";
         };
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setTitle(job.open() ? "Export not ready" : "No files");
-        problem.setProperty("state", job.state());
+        problem.setProperty("state", job.state().value());
         return new ErrorResponseException(status, problem, null);
     }
 

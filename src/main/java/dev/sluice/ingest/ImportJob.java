@@ -3,6 +3,7 @@ package dev.sluice.ingest;
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.sluice.job.JobState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,12 +14,12 @@ import org.jspecify.annotations.Nullable;
  * the first heartbeat
  * @param owner who submitted it, or null (security off)
  */
-record ImportJob(UUID id, String state, String manifest, String mode, String files, @Nullable String progress,
+record ImportJob(UUID id, JobState state, String manifest, String mode, String files, @Nullable String progress,
         Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, int attempt,
         boolean cancelRequested, @Nullable String error, String request, @Nullable String owner) {
 
     boolean open() {
-        return this.state.equals("queued") || this.state.equals("running");
+        return this.state.open();
     }
 
 }

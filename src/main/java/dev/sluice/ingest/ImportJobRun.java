@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import dev.sluice.database.DatabaseErrors;
 import dev.sluice.database.DatabaseUnavailableException;
 import dev.sluice.job.Heartbeat;
+import dev.sluice.job.RunOutcome;
+import dev.sluice.job.Stop;
 import io.r2dbc.spi.Connection;
 import io.micrometer.core.instrument.Tags;
 import org.apache.commons.logging.Log;
@@ -35,18 +37,6 @@ final class ImportJobRun implements Runnable {
     private static final Log logger = LogFactory.getLog(ImportJobRun.class);
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    /** Why a run stops before its end. */
-    enum Stop {
-
-        /** A client cancelled. */
-        CANCEL,
-        /** Another replica holds the job now: touch nothing. */
-        LEASE_LOST,
-        /** This replica is stopping: hand the job back. */
-        SHUTDOWN
-
-    }
 
     private final ImportJob job;
 
@@ -167,7 +157,7 @@ final class ImportJobRun implements Runnable {
     private void finish(@Nullable Boolean succeeded) {
         if (Boolean.TRUE.equals(succeeded)) {
             logger.debug("Import job " + this.job.id() + " succeeded");
-            recordRun("succeeded");
+            recordRun(RunOutcome.SUCCEEDED);
             for (int i = 0; i < this.files.size(); i++) {
                 Tags dataset = Tags.of("dataset", this.files.get(i).target());
                 this.runner.metrics.counter("sluice.import.rows", dataset).increment(this.progress[i].rows());
@@ -176,7 +166,8 @@ final class ImportJobRun implements Runnable {
             return;
         }
         Stop reason = this.stop;
-        recordRun((reason == Stop.LEASE_LOST) ? "lease_lost" : (reason == Stop.SHUTDOWN) ? "requeued" : "cancelled");
+        // No stop but a refused success: a cancel came first.
+        recordRun((reason == null) ? RunOutcome.CANCELLED : RunOutcome.of(reason));
         try {
             if (reason == Stop.LEASE_LOST) {
                 logger.warn("Import job " + this.job.id() + " lost its lease; another replica runs it again");
@@ -200,8 +191,8 @@ final class ImportJobRun implements Runnable {
     }
 
     // One run of a job, by how it ended: its count and duration per outcome.
-    private void recordRun(String outcome) {
-        this.runner.metrics.timer("sluice.import.runs", "outcome", outcome)
+    private void recordRun(RunOutcome outcome) {
+        this.runner.metrics.timer("sluice.import.runs", "outcome", outcome.tag())
             .record(System.nanoTime() - this.startedAt, TimeUnit.NANOSECONDS);
     }
 
@@ -213,7 +204,7 @@ final class ImportJobRun implements Runnable {
         }
         String message = describe(error);
         boolean retry = retryable(error) && this.job.attempt() < this.runner.properties.maxAttempts();
-        recordRun(retry ? "retried" : "failed");
+        recordRun(retry ? RunOutcome.RETRIED : RunOutcome.FAILED);
         try {
             if (retry) {
                 logger.warn("Import job " + this.job.id() + " attempt " + this.job.attempt() + " failed, will retry: "

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.sluice.job.JobState;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
@@ -20,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  * job waits to retry after a passing one)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record ImportJobView(UUID id, String state, String manifest, String mode, Instant createdAt,
+record ImportJobView(UUID id, JobState state, String manifest, String mode, Instant createdAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, int attempts, boolean cancelRequested,
         Progress progress, @Nullable String error) {
 
@@ -30,7 +31,7 @@ record ImportJobView(UUID id, String state, String manifest, String mode, Instan
         List<ImportJobProgress> progress = (job.progress() != null)
                 ? json.readValue(job.progress(), new TypeReference<List<ImportJobProgress>>() {
                 }) : List.of();
-        boolean rolledBack = job.state().equals("failed") || job.state().equals("cancelled");
+        boolean rolledBack = job.state() == JobState.FAILED || job.state() == JobState.CANCELLED;
         List<FileView> views = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             ImportJobFile file = files.get(i);
@@ -47,7 +48,7 @@ record ImportJobView(UUID id, String state, String manifest, String mode, Instan
     }
 
     boolean open() {
-        return this.state.equals("queued") || this.state.equals("running");
+        return this.state.open();
     }
 
     /**

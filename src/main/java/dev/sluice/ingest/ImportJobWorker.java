@@ -3,6 +3,7 @@ package dev.sluice.ingest;
 import java.time.Duration;
 
 import dev.sluice.job.JobLoop;
+import dev.sluice.job.Stop;
 import io.micrometer.core.instrument.Tags;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -41,7 +42,7 @@ class ImportJobWorker implements SmartLifecycle {
 
     @Override
     public void stop() {
-        if (!this.loop.stop((run) -> run.stop(ImportJobRun.Stop.SHUTDOWN), Duration.ofSeconds(30))) {
+        if (!this.loop.stop((run) -> run.stop(Stop.SHUTDOWN), Duration.ofSeconds(30))) {
             logger.warn("Import jobs did not hand back in time; their leases will run out");
         }
     }

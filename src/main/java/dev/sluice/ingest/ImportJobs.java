@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import dev.sluice.database.SchemaMigration;
+import dev.sluice.job.JobState;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
@@ -130,21 +131,21 @@ class ImportJobs {
 
     /** Ends a job that failed, with its progress as far as it got. */
     Mono<Boolean> fail(UUID id, int attempt, String error, String progress) {
-        return end(id, attempt, "failed", error, progress);
+        return end(id, attempt, JobState.FAILED, error, progress);
     }
 
     Mono<Boolean> cancelled(UUID id, int attempt, String progress) {
-        return end(id, attempt, "cancelled", null, progress);
+        return end(id, attempt, JobState.CANCELLED, null, progress);
     }
 
-    private Mono<Boolean> end(UUID id, int attempt, String state, @Nullable String error, String progress) {
+    private Mono<Boolean> end(UUID id, int attempt, JobState state, @Nullable String error, String progress) {
         DatabaseClient.GenericExecuteSpec spec = this.client
             .sql("UPDATE sluice_import SET state = :state, error = :error, lease_until = NULL,"
                     + " finished_at = clock_timestamp(), progress = CAST(:progress AS jsonb)"
                     + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
             .bind("id", id)
             .bind("attempt", attempt)
-            .bind("state", state)
+            .bind("state", state.value())
             .bind("progress", progress);
         spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
         return spec.fetch().rowsUpdated().map((count) -> count == 1);
@@ -178,7 +179,7 @@ class ImportJobs {
     }
 
     private static ImportJob job(Readable row) {
-        return new ImportJob(row.get("id", UUID.class), row.get("state", String.class),
+        return new ImportJob(row.get("id", UUID.class), JobState.of(row.get("state", String.class)),
                 row.get("manifest", String.class), row.get("mode", String.class), row.get("files", String.class),
                 row.get("progress", String.class), instant(row, "created_at"), instant(row, "started_at"),
                 instant(row, "finished_at"), row.get("attempt", Integer.class),

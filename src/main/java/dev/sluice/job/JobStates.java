@@ -34,8 +34,8 @@ class JobStates implements SmartLifecycle {
 
     // Table and states as the migrations define them (V1, V2); fixed text, never input.
     private static final Map<String, Table> TABLES = Map.of("export",
-            new Table("sluice_export", List.of("queued", "running", "succeeded", "failed", "cancelled", "expired")),
-            "import", new Table("sluice_import", List.of("queued", "running", "succeeded", "failed", "cancelled")));
+            new Table("sluice_export", List.of(JobState.values())), "import",
+            new Table("sluice_import", JobState.withoutExpiry()));
 
     private final DatabaseClient database;
 
@@ -55,7 +55,7 @@ class JobStates implements SmartLifecycle {
         TABLES.forEach((type, table) -> table.states().forEach((state) -> {
             AtomicLong count = new AtomicLong();
             this.counts.put(type + "/" + state, count);
-            registry.gauge("sluice.jobs", Tags.of("type", type, "state", state), count);
+            registry.gauge("sluice.jobs", Tags.of("type", type, "state", state.value()), count);
         }));
     }
 
@@ -118,7 +118,7 @@ class JobStates implements SmartLifecycle {
             });
     }
 
-    private record Table(String name, List<String> states) {
+    private record Table(String name, List<JobState> states) {
     }
 
 }
