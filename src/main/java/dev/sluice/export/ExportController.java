@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import dev.sluice.catalog.Column;
+import dev.sluice.job.Idempotency;
 import dev.sluice.job.JobState;
 import dev.sluice.query.BadQueryException;
 import dev.sluice.query.Confinement;
@@ -26,12 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -64,6 +62,8 @@ class ExportController {
 
     private final ObjectProvider<ExportWorker> worker;
 
+    private final Idempotency idempotency;
+
     ExportController(ExportPlanner planner, ExportJobs jobs, Storage storage, JsonMapper json,
             ExportProperties properties, Expiry expiry, ObjectProvider<ExportWorker> worker) {
         this.planner = planner;
@@ -73,15 +73,14 @@ class ExportController {
         this.properties = properties;
         this.expiry = expiry;
         this.worker = worker;
+        this.idempotency = new Idempotency("export", json);
     }
 
     @PostMapping("/v1/exports")
     Mono<ResponseEntity<ExportView>> submit(@RequestBody ExportRequest request,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey, Caller caller,
             ServerHttpRequest http) {
-        if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 255)) {
-            throw new BadExportException("/", "An Idempotency-Key is 1 to 255 characters long.");
-        }
+        this.idempotency.checkKey(idempotencyKey, (detail) -> new BadExportException("/", detail));
         String canonical = canonical(request);
         Mono<ExportView> existing = (idempotencyKey != null) ? replay(idempotencyKey, canonical, caller, http)
                 : Mono.empty();
@@ -104,33 +103,18 @@ class ExportController {
     }
 
     private Mono<ExportView> replay(String idempotencyKey, String canonical, Caller caller, ServerHttpRequest http) {
-        return this.jobs.idByIdempotencyKey(idempotencyKey).flatMap(this.jobs::find).map((job) -> {
-            if (!caller.mayAccessJobOf(job.owner())) {
-                // Another caller's job: neither replayed nor named.
-                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
-                        "Idempotency-Key '" + idempotencyKey + "' is taken. Use a new key for a new export.");
-                problem.setTitle("Idempotency-Key reused");
-                throw new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
-            }
-            if (!this.json.readTree(job.request()).equals(this.json.readTree(canonical))) {
-                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
-                        "Idempotency-Key '" + idempotencyKey + "' was used for export " + job.id()
-                                + " with a different request. Use a new key for a new export.");
-                problem.setTitle("Idempotency-Key reused");
-                throw new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
-            }
-            return ExportView.of(job, base(http));
-        });
+        return this.jobs.idByIdempotencyKey(idempotencyKey)
+            .flatMap(this.jobs::find)
+            .map((job) -> ExportView.of(
+                    this.idempotency.replay(idempotencyKey, job, canonical, caller.mayAccessJobOf(job.owner())),
+                    base(http)));
     }
 
     private ResponseEntity<ExportView> accepted(ExportView view, boolean replayed) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
-            .location(URI.create("/v1/exports/" + view.id()))
-            .headers(retryAfter(view));
-        if (replayed) {
-            response.header("Idempotent-Replayed", "true");
-        }
-        return response.body(view);
+        return Idempotency.replayed(
+                ResponseEntity.accepted().location(URI.create("/v1/exports/" + view.id())).headers(retryAfter(view)),
+                replayed)
+            .body(view);
     }
 
     @GetMapping("/v1/exports/{id}")

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.sluice.job.JobState;
+import dev.sluice.job.StoredJob;
 import org.jspecify.annotations.Nullable;
 
 /** An export job's row and its parts' rows, as stored. */
 record ExportJob(UUID id, JobState state, String format, String compression, String storage, Instant createdAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Instant expiresAt, int attempt,
-        boolean cancelRequested, @Nullable String error, String request, @Nullable String owner, List<Part> parts) {
+        boolean cancelRequested, @Nullable String error, String request, @Nullable String owner,
+        List<Part> parts) implements StoredJob {
 
     ExportJob {
         parts = List.copyOf(parts);

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.sluice.database.SchemaMigration;
 import dev.sluice.job.JobState;
+import dev.sluice.job.JobTable;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -29,8 +31,11 @@ class ExportJobs {
 
     private final DatabaseClient client;
 
+    private final JobTable table;
+
     ExportJobs(DatabaseClient client, SchemaMigration migrated) {
         this.client = client;
+        this.table = new JobTable(client, "sluice_export");
     }
 
     /**
@@ -67,10 +72,7 @@ class ExportJobs {
     }
 
     Mono<UUID> idByIdempotencyKey(String key) {
-        return this.client.sql("SELECT id FROM sluice_export WHERE idempotency_key = :key")
-            .bind("key", key)
-            .map((row) -> row.get("id", UUID.class))
-            .one();
+        return this.table.idByIdempotencyKey(key);
     }
 
     Mono<ExportJob> find(UUID id) {
@@ -121,33 +123,11 @@ class ExportJobs {
     }
 
     /**
-     * Claims the oldest job that is queued (and due) or whose lease ran out, for this
-     * replica; empty when there is none.
-     * <p>
-     * The pick is a scalar subquery, run once per statement. Joined as a subquery in FROM
-     * it can run again when PostgreSQL rechecks a row another transaction just changed,
-     * and then pick (and this statement claim) a second job, which nobody runs until its
-     * lease runs out (seen in ExportJobsIntegrationTests.twoWorkersNeverRunTheSameJob).
+     * Claims a job for this replica (see {@link JobTable#claim}); empty when there is
+     * none.
      */
     Mono<ExportJob> claim(String worker, String storage, Duration lease) {
-        String sql = """
-                UPDATE sluice_export e
-                SET state = 'running', worker = :worker, attempt = e.attempt + 1,
-                    lease_until = now() + make_interval(secs => :lease), started_at = coalesce(e.started_at, now())
-                WHERE e.id = (SELECT id FROM sluice_export
-                      WHERE storage = :storage
-                        AND ((state = 'queued' AND not_before <= now()) OR (state = 'running' AND lease_until < now()))
-                      ORDER BY created_at
-                      LIMIT 1
-                      FOR UPDATE SKIP LOCKED)
-                RETURNING e.id""";
-        return this.client.sql(sql)
-            .bind("worker", worker)
-            .bind("storage", storage)
-            .bind("lease", seconds(lease))
-            .map((row) -> row.get("id", UUID.class))
-            .one()
-            .flatMap(this::find);
+        return this.table.claim(worker, storage, lease).flatMap(this::find);
     }
 
     /**
@@ -213,16 +193,8 @@ class ExportJobs {
     }
 
     private Mono<Boolean> end(UUID id, int attempt, JobState state, @Nullable String error, Duration retention) {
-        DatabaseClient.GenericExecuteSpec spec = this.client
-            .sql("UPDATE sluice_export SET state = :state, error = :error, lease_until = NULL,"
-                    + " finished_at = clock_timestamp(), expires_at = now() + make_interval(secs => :retention)"
-                    + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
-            .bind("id", id)
-            .bind("attempt", attempt)
-            .bind("state", state.value())
-            .bind("retention", seconds(retention));
-        spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
-        return spec.fetch().rowsUpdated().map((count) -> count == 1);
+        return this.table.end(id, attempt, state, error, "expires_at = now() + make_interval(secs => :retention)",
+                Map.of("retention", seconds(retention)));
     }
 
     /**
@@ -230,30 +202,16 @@ class ExportJobs {
      * failure), to continue from its checkpoints after {@code delay}.
      */
     Mono<Boolean> requeue(UUID id, int attempt, Duration delay, @Nullable String error) {
-        DatabaseClient.GenericExecuteSpec spec = this.client
-            .sql("UPDATE sluice_export SET state = 'queued', worker = NULL, lease_until = NULL, error = :error,"
-                    + " not_before = now() + make_interval(secs => :delay)"
-                    + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
-            .bind("id", id)
-            .bind("attempt", attempt)
-            .bind("delay", seconds(delay));
-        spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
-        return spec.fetch().rowsUpdated().map((count) -> count == 1);
+        return this.table.requeue(id, attempt, delay, error, "");
     }
 
     /**
      * Cancels a queued job at once, or asks the worker of a running one to stop.
      * @return the job's state after the request, empty if it was not open
      */
-    Mono<String> requestCancel(UUID id) {
-        return this.client.sql("""
-                UPDATE sluice_export
-                SET state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
-                    finished_at = CASE WHEN state = 'queued' THEN clock_timestamp() ELSE finished_at END,
-                    expires_at = CASE WHEN state = 'queued' THEN now() ELSE expires_at END,
-                    cancel_requested = TRUE
-                WHERE id = :id AND state IN ('queued', 'running')
-                RETURNING state""").bind("id", id).map((row) -> row.get("state", String.class)).one();
+    Mono<JobState> requestCancel(UUID id) {
+        // A job cancelled while queued has no files to keep: it expires at once.
+        return this.table.requestCancel(id, "expires_at = CASE WHEN state = 'queued' THEN now() ELSE expires_at END");
     }
 
     /** Makes a succeeded export expire now (its files are deleted by the next sweep). */
@@ -339,7 +297,7 @@ class ExportJobs {
     }
 
     static double seconds(Duration duration) {
-        return duration.toMillis() / 1000.0;
+        return JobTable.seconds(duration);
     }
 
 }

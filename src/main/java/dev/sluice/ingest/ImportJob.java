@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import dev.sluice.job.JobState;
+import dev.sluice.job.StoredJob;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  */
 record ImportJob(UUID id, JobState state, String manifest, String mode, String files, @Nullable String progress,
         Instant createdAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, int attempt,
-        boolean cancelRequested, @Nullable String error, String request, @Nullable String owner) {
+        boolean cancelRequested, @Nullable String error, String request, @Nullable String owner) implements StoredJob {
 
     boolean open() {
         return this.state.open();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import dev.sluice.job.Idempotency;
 import dev.sluice.security.Caller;
 import dev.sluice.storage.Storage;
 import dev.sluice.web.RetryAfter;
@@ -45,6 +46,8 @@ class ImportJobController {
 
     private final ObjectProvider<ImportJobWorker> worker;
 
+    private final Idempotency idempotency;
+
     ImportJobController(ImportJobPlanner planner, ImportJobs jobs, Storage storage, JsonMapper json,
             ImportJobProperties properties, ObjectProvider<ImportJobWorker> worker) {
         this.planner = planner;
@@ -53,14 +56,13 @@ class ImportJobController {
         this.json = json;
         this.properties = properties;
         this.worker = worker;
+        this.idempotency = new Idempotency("import", json);
     }
 
     @PostMapping("/v1/imports")
     Mono<ResponseEntity<ImportJobView>> submit(@RequestBody ImportJobRequest request,
             @RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey, Caller caller) {
-        if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 255)) {
-            throw BadImportJobException.invalid("/", "An Idempotency-Key is 1 to 255 characters long.");
-        }
+        this.idempotency.checkKey(idempotencyKey, (detail) -> BadImportJobException.invalid("/", detail));
         String mode = (request.mode() != null) ? request.mode() : "insert";
         if (!MODES.contains(mode)) {
             throw BadImportJobException.invalid("/mode",
@@ -87,33 +89,21 @@ class ImportJobController {
     }
 
     private Mono<ImportJobView> replay(String idempotencyKey, String canonical, Caller caller) {
-        return this.jobs.idByIdempotencyKey(idempotencyKey).flatMap(this.jobs::find).map((job) -> {
-            if (!caller.mayAccessJobOf(job.owner())) {
-                // Another caller's job: neither replayed nor named.
-                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
-                        "Idempotency-Key '" + idempotencyKey + "' is taken. Use a new key for a new import.");
-                problem.setTitle("Idempotency-Key reused");
-                throw new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
-            }
-            if (!this.json.readTree(job.request()).equals(this.json.readTree(canonical))) {
-                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
-                        "Idempotency-Key '" + idempotencyKey + "' was used for import " + job.id()
-                                + " with a different request. Use a new key for a new import.");
-                problem.setTitle("Idempotency-Key reused");
-                throw new ErrorResponseException(HttpStatus.UNPROCESSABLE_CONTENT, problem, null);
-            }
-            return ImportJobView.of(job, this.json);
-        });
+        return this.jobs.idByIdempotencyKey(idempotencyKey)
+            .flatMap(this.jobs::find)
+            .map((job) -> ImportJobView.of(
+                    this.idempotency.replay(idempotencyKey, job, canonical, caller.mayAccessJobOf(job.owner())),
+                    this.json));
     }
 
     private ResponseEntity<ImportJobView> accepted(ImportJobView view, boolean replayed) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.accepted()
-            .location(URI.create("/v1/imports/" + view.id()))
-            .headers(RetryAfter.of(view.open(), view.createdAt(), this.properties.retryAfterCap()));
-        if (replayed) {
-            response.header("Idempotent-Replayed", "true");
-        }
-        return response.body(view);
+        return Idempotency
+            .replayed(
+                    ResponseEntity.accepted()
+                        .location(URI.create("/v1/imports/" + view.id()))
+                        .headers(RetryAfter.of(view.open(), view.createdAt(), this.properties.retryAfterCap())),
+                    replayed)
+            .body(view);
     }
 
     @GetMapping("/v1/imports/{id}")

@@ -3,10 +3,12 @@ package dev.sluice.ingest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.sluice.database.SchemaMigration;
 import dev.sluice.job.JobState;
+import dev.sluice.job.JobTable;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
@@ -36,8 +38,11 @@ class ImportJobs {
 
     private final DatabaseClient client;
 
+    private final JobTable table;
+
     ImportJobs(DatabaseClient client, SchemaMigration migrated) {
         this.client = client;
+        this.table = new JobTable(client, "sluice_import");
     }
 
     /**
@@ -61,10 +66,7 @@ class ImportJobs {
     }
 
     Mono<UUID> idByIdempotencyKey(String key) {
-        return this.client.sql("SELECT id FROM sluice_import WHERE idempotency_key = :key")
-            .bind("key", key)
-            .map((row) -> row.get("id", UUID.class))
-            .one();
+        return this.table.idByIdempotencyKey(key);
     }
 
     Mono<ImportJob> find(UUID id) {
@@ -75,28 +77,11 @@ class ImportJobs {
     }
 
     /**
-     * Claims the oldest queued (and due) job, or one whose lease ran out: one job, picked
-     * by a scalar subquery (see ExportJobs.claim).
+     * Claims a job for this replica (see {@link JobTable#claim}); empty when there is
+     * none.
      */
     Mono<ImportJob> claim(String worker, String storage, Duration lease) {
-        String sql = """
-                UPDATE sluice_import i
-                SET state = 'running', worker = :worker, attempt = i.attempt + 1,
-                    lease_until = now() + make_interval(secs => :lease), started_at = coalesce(i.started_at, now())
-                WHERE i.id = (SELECT id FROM sluice_import
-                      WHERE storage = :storage
-                        AND ((state = 'queued' AND not_before <= now()) OR (state = 'running' AND lease_until < now()))
-                      ORDER BY created_at
-                      LIMIT 1
-                      FOR UPDATE SKIP LOCKED)
-                RETURNING i.id""";
-        return this.client.sql(sql)
-            .bind("worker", worker)
-            .bind("storage", storage)
-            .bind("lease", seconds(lease))
-            .map((row) -> row.get("id", UUID.class))
-            .one()
-            .flatMap(this::find);
+        return this.table.claim(worker, storage, lease).flatMap(this::find);
     }
 
     /**
@@ -139,43 +124,22 @@ class ImportJobs {
     }
 
     private Mono<Boolean> end(UUID id, int attempt, JobState state, @Nullable String error, String progress) {
-        DatabaseClient.GenericExecuteSpec spec = this.client
-            .sql("UPDATE sluice_import SET state = :state, error = :error, lease_until = NULL,"
-                    + " finished_at = clock_timestamp(), progress = CAST(:progress AS jsonb)"
-                    + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
-            .bind("id", id)
-            .bind("attempt", attempt)
-            .bind("state", state.value())
-            .bind("progress", progress);
-        spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
-        return spec.fetch().rowsUpdated().map((count) -> count == 1);
+        return this.table.end(id, attempt, state, error, "progress = CAST(:progress AS jsonb)",
+                Map.of("progress", progress));
     }
 
     /** Hands a running job back to the queue, to start again after {@code delay}. */
     Mono<Boolean> requeue(UUID id, int attempt, Duration delay, @Nullable String error) {
-        DatabaseClient.GenericExecuteSpec spec = this.client
-            .sql("UPDATE sluice_import SET state = 'queued', worker = NULL, lease_until = NULL, error = :error,"
-                    + " progress = NULL, not_before = now() + make_interval(secs => :delay)"
-                    + " WHERE id = :id AND attempt = :attempt AND state = 'running'")
-            .bind("id", id)
-            .bind("attempt", attempt)
-            .bind("delay", seconds(delay));
-        spec = (error != null) ? spec.bind("error", error) : spec.bindNull("error", String.class);
-        return spec.fetch().rowsUpdated().map((count) -> count == 1);
+        // The next run starts over: nothing of this one was committed.
+        return this.table.requeue(id, attempt, delay, error, "progress = NULL");
     }
 
     /**
      * Cancels a queued job at once, or asks the worker of a running one to stop.
      * @return the state after the request, empty if the job was not open
      */
-    Mono<String> requestCancel(UUID id) {
-        return this.client.sql("""
-                UPDATE sluice_import
-                SET state = CASE WHEN state = 'queued' THEN 'cancelled' ELSE state END,
-                    finished_at = CASE WHEN state = 'queued' THEN clock_timestamp() ELSE finished_at END,
-                    cancel_requested = TRUE
-                WHERE id = :id AND state IN ('queued', 'running')
-                RETURNING state""").bind("id", id).map((row) -> row.get("state", String.class)).one();
+    Mono<JobState> requestCancel(UUID id) {
+        return this.table.requestCancel(id, "");
     }
 
     private static ImportJob job(Readable row) {
@@ -193,7 +157,7 @@ class ImportJobs {
     }
 
     private static double seconds(Duration duration) {
-        return duration.toMillis() / 1000.0;
+        return JobTable.seconds(duration);
     }
 
 }
