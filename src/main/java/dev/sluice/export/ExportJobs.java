@@ -151,7 +151,7 @@ class ExportJobs {
         DatabaseClient.GenericExecuteSpec spec = this.client.sql(sql)
             .bind("id", id)
             .bind("attempt", attempt)
-            .bind("lease", seconds(lease))
+            .bind("lease", JobTable.seconds(lease))
             .bind("part", part)
             .bind("rows", rows)
             .bind("bytes", bytes);
@@ -194,7 +194,7 @@ class ExportJobs {
 
     private Mono<Boolean> end(UUID id, int attempt, JobState state, @Nullable String error, Duration retention) {
         return this.table.end(id, attempt, state, error, "expires_at = now() + make_interval(secs => :retention)",
-                Map.of("retention", seconds(retention)));
+                Map.of("retention", JobTable.seconds(retention)));
     }
 
     /**
@@ -294,10 +294,6 @@ class ExportJobs {
     private static @Nullable Instant instant(Readable row, String name) {
         OffsetDateTime time = row.get(name, OffsetDateTime.class);
         return (time != null) ? time.toInstant() : null;
-    }
-
-    static double seconds(Duration duration) {
-        return JobTable.seconds(duration);
     }
 
 }

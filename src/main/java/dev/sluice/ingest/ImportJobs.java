@@ -96,7 +96,7 @@ class ImportJobs {
                     + " WHERE id = :id AND attempt = :attempt AND state = 'running' RETURNING cancel_requested")
             .bind("id", id)
             .bind("attempt", attempt)
-            .bind("lease", seconds(lease))
+            .bind("lease", JobTable.seconds(lease))
             .bind("progress", progress)
             .map((row) -> row.get("cancel_requested", Boolean.class))
             .one();
@@ -154,10 +154,6 @@ class ImportJobs {
     private static @Nullable Instant instant(Readable row, String name) {
         OffsetDateTime time = row.get(name, OffsetDateTime.class);
         return (time != null) ? time.toInstant() : null;
-    }
-
-    private static double seconds(Duration duration) {
-        return JobTable.seconds(duration);
     }
 
 }

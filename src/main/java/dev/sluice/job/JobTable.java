@@ -20,8 +20,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
  */
 public final class JobTable {
 
-    /** The fence of every write by the worker that holds a job. */
-    public static final String HELD = "id = :id AND attempt = :attempt AND state = 'running'";
+    // The fence of every write by the worker that holds a job.
+    private static final String HELD = "id = :id AND attempt = :attempt AND state = 'running'";
 
     private final DatabaseClient client;
 
