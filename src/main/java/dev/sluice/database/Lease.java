@@ -1,10 +1,12 @@
 package dev.sluice.database;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ValidationDepth;
 import io.r2dbc.spi.Wrapped;
 import org.apache.commons.logging.Log;
@@ -32,6 +34,18 @@ final class Lease {
     private static final Object RELEASED = new Object();
 
     private final AtomicReference<Object> state = new AtomicReference<>();
+
+    /**
+     * Asks the factory for a connection and attaches it (see {@link #attach}). The
+     * acquisition itself is never cancelled: a cancel that met the pool mid-hand-over
+     * could leave the connection with both the pool and the stream; whatever arrives goes
+     * through the lease, which discards it if the stream was cancelled meanwhile.
+     * @return whether the connection was attached
+     */
+    Mono<Boolean> acquire(ConnectionFactory factory) {
+        CompletableFuture<Boolean> attached = Mono.from(factory.create()).toFuture().thenApply(this::attach);
+        return Mono.fromFuture(attached, true);
+    }
 
     /**
      * Takes the connection; false (and the connection discarded) if the stream was

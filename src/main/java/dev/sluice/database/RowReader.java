@@ -2,7 +2,6 @@ package dev.sluice.database;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -23,6 +22,7 @@ import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.Wrapped;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -71,15 +71,19 @@ public class RowReader {
      */
     public <T> Flux<T> read(List<TypedValue> values, SqlQuery query, int fetchSize, Function<Readable, T> mapper,
             Mono<?> stop) {
+        return read(values, query, fetchSize, mapper, stop, null);
+    }
+
+    /**
+     * As {@link #read(List, SqlQuery, int, Function, Mono)}, in a read-only transaction
+     * that sees the given snapshot, when there is one: a {@link SnapshotLostException} if
+     * it is no longer held.
+     */
+    public <T> Flux<T> read(List<TypedValue> values, SqlQuery query, int fetchSize, Function<Readable, T> mapper,
+            Mono<?> stop, @Nullable Snapshot snapshot) {
         return Flux.defer(() -> {
             Lease lease = new Lease();
-            // The acquisition itself is never cancelled: a cancel that met the pool
-            // mid-hand-over could leave the connection with both the pool and this
-            // stream. Whatever arrives goes through the lease, which discards it if
-            // the stream was cancelled meanwhile.
-            CompletableFuture<Boolean> attached = Mono.from(this.connectionFactory.create())
-                .toFuture()
-                .thenApply(lease::attach);
+            Mono<Boolean> attached = lease.acquire(this.connectionFactory);
             // A cancel request that arrives while the portal waits between pages cancels
             // nothing, so it is repeated until the stream has ended. A stopped stream's
             // connection is then discarded, never pooled: a late cancel request must not
@@ -96,10 +100,10 @@ public class RowReader {
                     lease.cancel();
                     return Mono.empty();
                 }
-                return lease.release();
+                return (snapshot != null) ? commit(lease) : lease.release();
             };
-            return Mono.fromFuture(attached, true)
-                .flatMapMany((ok) -> ok ? check(lease.connection(), values)
+            return attached
+                .flatMapMany((ok) -> ok ? begin(lease.connection(), snapshot).then(check(lease.connection(), values))
                     .thenMany(select(lease.connection(), query, fetchSize, mapper)) : Flux.empty())
                 // Every row is out: a failure to return the connection must not look
                 // like a failed stream (pool validation deals with a broken connection).
@@ -130,6 +134,19 @@ public class RowReader {
     static long planRows(String plan) {
         Matcher matcher = PLAN_ROWS.matcher(plan);
         return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    private static Mono<Void> begin(Connection connection, @Nullable Snapshot snapshot) {
+        return (snapshot != null) ? Snapshots.begin(connection, snapshot) : Mono.empty();
+    }
+
+    // A read-only transaction has nothing to keep: a failed commit (the connection broke)
+    // only means the connection is discarded rather than pooled.
+    private static Mono<Void> commit(Lease lease) {
+        return Mono.defer(() -> Mono.from(lease.connection().commitTransaction())).onErrorResume((error) -> {
+            lease.cancel();
+            return Mono.empty();
+        }).then(Mono.defer(lease::release));
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -1,7 +1,6 @@
 package dev.sluice.database;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -45,12 +44,7 @@ public class Transactions {
     public <T> Mono<T> run(Function<Connection, Mono<T>> work, Predicate<? super T> commit) {
         return Mono.defer(() -> {
             Lease lease = new Lease();
-            // As in RowReader: the acquisition is never cancelled, the lease discards a
-            // connection that arrives after a cancel.
-            CompletableFuture<Boolean> attached = Mono.from(this.connectionFactory.create())
-                .toFuture()
-                .thenApply(lease::attach);
-            return Mono.fromFuture(attached, true)
+            return lease.acquire(this.connectionFactory)
                 .flatMap((ok) -> ok ? inTransaction(lease.connection(), work, commit) : Mono.<T>empty())
                 .flatMap((result) -> lease.release().thenReturn(result))
                 .onErrorResume((error) -> abandon(lease).then(Mono.error(DatabaseErrors.translate(unwrap(error)))))
