@@ -49,6 +49,19 @@ SELECT g, (ARRAY['click', 'view', 'refund', 'signup'])[1 + g % 4], (g % 100000) 
        jsonb_build_object('n', g, 'padding', repeat('x', 100))
 FROM generate_series(1, 300000) g;
 
+-- Orders and their items, for exports that must read both as of one moment.
+CREATE TABLE snapshot_orders (
+    id bigint PRIMARY KEY,
+    customer text NOT NULL
+);
+CREATE TABLE snapshot_items (
+    id bigint PRIMARY KEY,
+    order_id bigint NOT NULL REFERENCES snapshot_orders,
+    sku text NOT NULL
+);
+INSERT INTO snapshot_orders SELECT g, 'customer ' || g FROM generate_series(1, 2000) g;
+INSERT INTO snapshot_items SELECT g, (g + 1) / 2, 'sku-' || g FROM generate_series(1, 4000) g;
+
 CREATE TABLE type_samples (
     id integer PRIMARY KEY,
     c_smallint smallint,

@@ -95,7 +95,7 @@ class ExportController {
         UUID id = UUID.randomUUID();
         return this.jobs
             .insert(id, idempotencyKey, canonical, plan.format().parameter(), plan.compression().parameter(),
-                    this.storage.type(), partsJson(plan), caller.owner())
+                    plan.consistency().parameter(), this.storage.type(), partsJson(plan), caller.owner())
             .doOnNext((inserted) -> this.worker.ifAvailable(ExportWorker::nudge))
             .flatMap((inserted) -> inserted ? view(id, caller, http)
                     // Another submission with the same key won the race.
@@ -217,6 +217,11 @@ class ExportController {
         canonical.put("parts", parts);
         canonical.put("format", (request.format() != null) ? request.format() : "ndjson");
         canonical.put("compression", (request.compression() != null) ? request.compression() : "none");
+        // Only when not the default, so a request keeps the canonical form it had before
+        // the option existed.
+        if (request.consistency() != null && !request.consistency().equals("snapshot")) {
+            canonical.put("consistency", request.consistency());
+        }
         return this.json.writeValueAsString(canonical);
     }
 

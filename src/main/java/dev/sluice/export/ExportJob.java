@@ -5,14 +5,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import dev.sluice.database.Snapshot;
 import dev.sluice.job.JobState;
 import dev.sluice.job.StoredJob;
 import org.jspecify.annotations.Nullable;
 
-/** An export job's row and its parts' rows, as stored. */
+/**
+ * An export job's row and its parts' rows, as stored.
+ *
+ * @param snapshot the snapshot the files are being (or were) read from, once taken
+ * @param restarts how often the job started over from a new snapshot
+ * @param restartReason why it last did
+ */
 record ExportJob(UUID id, JobState state, String format, String compression, String storage, Instant createdAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Instant expiresAt, int attempt,
         boolean cancelRequested, @Nullable String error, String request, @Nullable String owner,
+        Consistency consistency, @Nullable Snapshot snapshot, int restarts, @Nullable String restartReason,
         List<Part> parts) implements StoredJob {
 
     ExportJob {
@@ -22,7 +30,12 @@ record ExportJob(UUID id, JobState state, String format, String compression, Str
     ExportJob withParts(List<Part> parts) {
         return new ExportJob(this.id, this.state, this.format, this.compression, this.storage, this.createdAt,
                 this.startedAt, this.finishedAt, this.expiresAt, this.attempt, this.cancelRequested, this.error,
-                this.request, this.owner, parts);
+                this.request, this.owner, this.consistency, this.snapshot, this.restarts, this.restartReason, parts);
+    }
+
+    /** Whether any part has rows written or a file started. */
+    boolean started() {
+        return this.parts.stream().anyMatch((part) -> part.done() || part.rows() > 0 || part.checkpoint() != null);
     }
 
     boolean open() {

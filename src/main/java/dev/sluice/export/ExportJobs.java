@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.sluice.database.SchemaMigration;
+import dev.sluice.database.Snapshot;
 import dev.sluice.job.JobState;
 import dev.sluice.job.JobTable;
 import io.r2dbc.spi.Readable;
@@ -27,7 +28,8 @@ import org.springframework.stereotype.Component;
 class ExportJobs {
 
     private static final String JOB_COLUMNS = "id, state, format, compression, storage, created_at, started_at,"
-            + " finished_at, expires_at, attempt, cancel_requested, error, request::text AS request, owner";
+            + " finished_at, expires_at, attempt, cancel_requested, error, request::text AS request, owner, consistency,"
+            + " snapshot_id, snapshot_taken_at, snapshot_position, snapshot_lsn, restarts, restart_reason";
 
     private final DatabaseClient client;
 
@@ -43,11 +45,13 @@ class ExportJobs {
      * @return true, or false if the idempotency key is taken
      */
     Mono<Boolean> insert(UUID id, @Nullable String idempotencyKey, String request, String format, String compression,
-            String storage, String parts, @Nullable String owner) {
+            String consistency, String storage, String parts, @Nullable String owner) {
         String sql = """
                 WITH job AS (
-                    INSERT INTO sluice_export (id, idempotency_key, request, format, compression, storage, state, owner)
-                    VALUES (:id, :key, CAST(:request AS jsonb), :format, :compression, :storage, 'queued', :owner)
+                    INSERT INTO sluice_export (id, idempotency_key, request, format, compression, consistency, storage,
+                        state, owner)
+                    VALUES (:id, :key, CAST(:request AS jsonb), :format, :compression, :consistency, :storage, 'queued',
+                        :owner)
                     ON CONFLICT (idempotency_key) DO NOTHING
                     RETURNING id),
                 parts AS (
@@ -64,6 +68,7 @@ class ExportJobs {
             .bind("request", request)
             .bind("format", format)
             .bind("compression", compression)
+            .bind("consistency", consistency)
             .bind("storage", storage)
             .bind("parts", parts);
         spec = (idempotencyKey != null) ? spec.bind("key", idempotencyKey) : spec.bindNull("key", String.class);
@@ -157,6 +162,37 @@ class ExportJobs {
             .bind("bytes", bytes);
         spec = (checkpoint != null) ? spec.bind("checkpoint", checkpoint) : spec.bindNull("checkpoint", String.class);
         return spec.map((row) -> row.get("cancel_requested", Boolean.class)).one();
+    }
+
+    /**
+     * Records the snapshot this attempt reads. When {@code restartReason} is given, the
+     * files read from an earlier snapshot are gone: every part starts over.
+     */
+    Mono<Boolean> useSnapshot(UUID id, int attempt, Snapshot snapshot, @Nullable String restartReason) {
+        String sql = """
+                WITH job AS (
+                    UPDATE sluice_export SET snapshot_id = :snapshotId, snapshot_taken_at = :takenAt,
+                        snapshot_position = :position, snapshot_lsn = :lsn,
+                        restarts = restarts + CASE WHEN :restart THEN 1 ELSE 0 END,
+                        restart_reason = CASE WHEN :restart THEN :reason ELSE restart_reason END
+                    WHERE id = :id AND attempt = :attempt AND state = 'running'
+                    RETURNING id),
+                parts AS (
+                    UPDATE sluice_export_part SET rows = 0, bytes = 0, done = FALSE, sha256 = NULL, checkpoint = NULL
+                    WHERE export_id IN (SELECT id FROM job) AND :restart)
+                SELECT count(*) AS updated FROM job""";
+        return this.client.sql(sql)
+            .bind("id", id)
+            .bind("attempt", attempt)
+            .bind("snapshotId", snapshot.id())
+            .bind("takenAt", OffsetDateTime.ofInstant(snapshot.takenAt(), java.time.ZoneOffset.UTC))
+            .bind("position", snapshot.position())
+            .bind("lsn", snapshot.lsn())
+            .bind("restart", restartReason != null)
+            .bind("reason", String.valueOf(restartReason))
+            .map((row) -> row.get("updated", Long.class))
+            .one()
+            .map((count) -> count == 1);
     }
 
     /** Starts a part over: its checkpoint no longer matches what is stored. */
@@ -280,7 +316,18 @@ class ExportJobs {
                 instant(row, "created_at"), instant(row, "started_at"), instant(row, "finished_at"),
                 instant(row, "expires_at"), row.get("attempt", Integer.class),
                 row.get("cancel_requested", Boolean.class), row.get("error", String.class),
-                row.get("request", String.class), row.get("owner", String.class), List.of());
+                row.get("request", String.class), row.get("owner", String.class),
+                Consistency.ofParameter(String.valueOf(row.get("consistency", String.class))).orElseThrow(),
+                snapshot(row), row.get("restarts", Integer.class), row.get("restart_reason", String.class), List.of());
+    }
+
+    private static @Nullable Snapshot snapshot(Readable row) {
+        String id = row.get("snapshot_id", String.class);
+        Instant takenAt = instant(row, "snapshot_taken_at");
+        return (id != null && takenAt != null)
+                ? new Snapshot(id, takenAt, String.valueOf(row.get("snapshot_position", String.class)),
+                        String.valueOf(row.get("snapshot_lsn", String.class)))
+                : null;
     }
 
     private static ExportJob.Part part(Readable row) {

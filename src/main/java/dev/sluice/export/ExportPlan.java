@@ -11,9 +11,10 @@ import org.jspecify.annotations.Nullable;
  *
  * @param format the files' format
  * @param compression the files' compression
+ * @param consistency whether the parts read one snapshot
  * @param parts the files, in request order
  */
-record ExportPlan(Format format, Compression compression, List<Part> parts) {
+record ExportPlan(Format format, Compression compression, Consistency consistency, List<Part> parts) {
 
     ExportPlan {
         parts = List.copyOf(parts);

@@ -51,6 +51,11 @@ class ExportPlanner {
             .ofParameter((request.compression() != null) ? request.compression() : "none")
             .orElseThrow(() -> new BadExportException("/compression",
                     "'compression' is none or gzip; got '" + request.compression() + "'."));
+        Consistency consistency = Consistency
+            .ofParameter((request.consistency() != null) ? request.consistency() : "snapshot")
+            .orElseThrow(() -> new BadExportException("/consistency",
+                    "'consistency' is snapshot (every part reads one snapshot of the database) or none; got '"
+                            + request.consistency() + "'."));
         List<ExportRequest.Part> parts = request.parts();
         if (parts == null || parts.isEmpty()) {
             throw new BadExportException("/parts",
@@ -70,7 +75,7 @@ class ExportPlanner {
             String query = (parts.get(i).query() != null) ? parts.get(i).query() : "";
             return new ExportPlan.Part(selection.dataset().name(), query, selection,
                     fileName(selection.dataset().name(), format, compression, names), estimate);
-        })).collectList().map((planned) -> new ExportPlan(format, compression, planned));
+        })).collectList().map((planned) -> new ExportPlan(format, compression, consistency, planned));
     }
 
     private Selection selection(int index, ExportRequest.Part part, Caller caller) {

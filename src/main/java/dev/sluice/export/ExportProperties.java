@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts runs of a job that fails for a passing reason (the database or store
  * unreachable) before it is marked failed
  * @param gzipLevel the deflate level for gzip exports (1 fastest, 9 smallest)
+ * @param snapshotMaxAge how long a job may hold its snapshot (which holds back vacuum)
+ * before it fails
  * @param replicaId this replica's name in the job table; by default host name and a
  * random suffix
  */
@@ -28,5 +30,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record ExportProperties(@DefaultValue("2") int concurrentJobs, @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("30s") Duration lease, @DefaultValue("1s") Duration heartbeat,
         @DefaultValue("7d") Duration retention, @DefaultValue("30s") Duration retryAfterCap,
-        @DefaultValue("3") int maxAttempts, @DefaultValue("6") int gzipLevel, @Nullable String replicaId) {
+        @DefaultValue("3") int maxAttempts, @DefaultValue("6") int gzipLevel,
+        @DefaultValue("12h") Duration snapshotMaxAge, @Nullable String replicaId) {
 }

@@ -11,9 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param parts what to export, one file each
  * @param format {@code ndjson} (the default), {@code csv} or {@code json}
  * @param compression {@code none} (the default) or {@code gzip}
+ * @param consistency {@code snapshot} (the default: every part reads one snapshot of the
+ * database) or {@code none}
  */
-record ExportRequest(@Nullable List<Part> parts, @Nullable String format,
-        @Nullable String compression) implements JsonRequest {
+record ExportRequest(@Nullable List<Part> parts, @Nullable String format, @Nullable String compression,
+        @Nullable String consistency) implements JsonRequest {
 
     /**
      * @param dataset the dataset's name

@@ -15,6 +15,8 @@ import dev.sluice.catalog.Column;
 import dev.sluice.catalog.Dataset;
 import dev.sluice.catalog.DatasetNotFoundException;
 import dev.sluice.database.DatabaseUnavailableException;
+import dev.sluice.database.HeldSnapshot;
+import dev.sluice.database.Snapshot;
 import dev.sluice.encode.Format;
 import dev.sluice.job.Heartbeat;
 import dev.sluice.job.RunOutcome;
@@ -48,7 +50,7 @@ final class ExportRun implements Runnable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final ExportJob job;
+    private volatile ExportJob job;
 
     private final ExportRunner runner;
 
@@ -57,6 +59,15 @@ final class ExportRun implements Runnable {
     private final Sinks.One<Stop> stopSignal = Sinks.one();
 
     private volatile @Nullable Stop stop;
+
+    // The snapshot held for this attempt's parts (a consistent job only), until they end.
+    private volatile @Nullable HeldSnapshot held;
+
+    // Set by the heartbeat when the held snapshot has outlived snapshot-max-age: the run
+    // then fails, stopping its query like a stop does.
+    private final Sinks.One<Boolean> tooOldSignal = Sinks.one();
+
+    private volatile boolean tooOld;
 
     private volatile long renewedAt = System.nanoTime();
 
@@ -88,14 +99,21 @@ final class ExportRun implements Runnable {
             if (this.job.cancelRequested()) {
                 stop(Stop.CANCEL);
             }
+            if (this.stop == null && this.job.consistency() == Consistency.SNAPSHOT) {
+                takeSnapshot();
+            }
             for (ExportJob.Part part : this.job.parts()) {
                 if (this.stop != null) {
                     break;
+                }
+                if (this.tooOld) {
+                    throw tooOld();
                 }
                 if (!part.done()) {
                     runPart(part);
                 }
             }
+            releaseSnapshot();
             this.progress.idle();
             if (this.stop == null) {
                 writeManifest();
@@ -105,8 +123,63 @@ final class ExportRun implements Runnable {
         }
         catch (Throwable ex) {
             heartbeat.stop();
+            releaseSnapshot();
             failed(ex);
         }
+    }
+
+    /**
+     * Holds a new snapshot for this attempt's parts. Files an earlier attempt wrote were
+     * read from another snapshot, which ended with that attempt: they go, and every part
+     * starts over, so that no job finishes with files from two snapshots.
+     */
+    private void takeSnapshot() {
+        HeldSnapshot snapshot = block(this.runner.snapshots.hold("sluice export " + this.job.id()));
+        this.held = snapshot;
+        // Its age by this replica's clock, which may differ from the database's.
+        this.runner.heldSnapshots.put(this.job.id(), Instant.now());
+        String reason = null;
+        if (this.job.started()) {
+            Snapshot earlier = this.job.snapshot();
+            reason = "Attempt " + this.job.attempt() + " started over from a new snapshot: the files written so far"
+                    + " were read from "
+                    + ((earlier != null) ? "the snapshot taken at " + earlier.takenAt() : "the database as it was then")
+                    + ", which ended with the attempt before" + ((this.job.error() != null)
+                            ? " (" + this.job.error() + ")." : " (the server stopped or lost the job).");
+            logger.info("Export " + this.job.id() + ": " + reason);
+        }
+        // The parts are reset before their files go, so that a run which lost the job
+        // meanwhile deletes nothing.
+        if (!block(this.runner.jobs.useSnapshot(this.job.id(), this.job.attempt(), snapshot.snapshot(), reason))) {
+            stop(Stop.LEASE_LOST);
+            return;
+        }
+        if (reason != null) {
+            deleteFiles();
+        }
+        this.job = block(this.runner.jobs.find(this.job.id()));
+    }
+
+    private void releaseSnapshot() {
+        HeldSnapshot snapshot = this.held;
+        if (snapshot != null) {
+            this.held = null;
+            this.runner.heldSnapshots.remove(this.job.id());
+            try {
+                snapshot.release().block(TIMEOUT);
+            }
+            catch (RuntimeException ex) {
+                // Interrupted (a crash, in tests): the release was cancelled, which
+                // discards the connection.
+                logger.debug("Export " + this.job.id() + " stopped waiting for its snapshot's release", ex);
+            }
+        }
+    }
+
+    private IllegalStateException tooOld() {
+        return new IllegalStateException("The export held its snapshot longer than sluice.exports.snapshot-max-age ("
+                + this.runner.properties.snapshotMaxAge() + ") allows: a held snapshot keeps vacuum from removing dead"
+                + " rows. Export less per job, raise the limit, or submit with \"consistency\": \"none\".");
     }
 
     private void finish() {
@@ -266,21 +339,26 @@ final class ExportRun implements Runnable {
         // A stop cancels the query on the server and the stream ends with an error; the
         // chunks until then are read but not written (a cancelled subscription could
         // drop rows the driver still holds).
+        HeldSnapshot snapshot = this.held;
         Flux<Chunk> chunks = PartRows.read(this.runner.reader, selection, format, resumed, fetchSize,
-                this.runner.chunkSize, this.stopSignal.asMono());
+                this.runner.chunkSize, Mono.firstWithSignal(this.stopSignal.asMono(), this.tooOldSignal.asMono()),
+                (snapshot != null) ? snapshot.snapshot() : null);
         try (Stream<Chunk> stream = chunks.toStream(16)) {
             Iterator<Chunk> iterator = stream.iterator();
             while (iterator.hasNext()) {
                 Chunk chunk = iterator.next();
-                if (this.stop == null) {
+                if (this.stop == null && !this.tooOld) {
                     writer.write(chunk);
                 }
             }
         }
         catch (RuntimeException ex) {
-            if (this.stop == null) {
+            if (this.stop == null && !this.tooOld) {
                 throw ex;
             }
+        }
+        if (this.tooOld && this.stop == null) {
+            throw tooOld();
         }
     }
 
@@ -327,7 +405,8 @@ final class ExportRun implements Runnable {
                     part.bytes(), String.valueOf(part.sha256())));
         }
         Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, new Manifest.Server("sluice", this.runner.version),
-                Instant.now(), new Manifest.Export(this.job.id().toString(), this.job.format(), this.job.compression()),
+                Instant.now(), new Manifest.Export(this.job.id().toString(), this.job.format(), this.job.compression(),
+                        this.job.consistency().parameter(), ExportView.SnapshotView.of(current.snapshot())),
                 files);
         this.runner.storage.put(this.job.key(Manifest.NAME), manifest.toJson(this.runner.json));
     }
@@ -349,6 +428,12 @@ final class ExportRun implements Runnable {
     }
 
     private Mono<Void> beat() {
+        Instant heldSince = this.runner.heldSnapshots.get(this.job.id());
+        if (heldSince != null && !this.tooOld
+                && Duration.between(heldSince, Instant.now()).compareTo(this.runner.properties.snapshotMaxAge()) > 0) {
+            this.tooOld = true;
+            this.tooOldSignal.tryEmitValue(true);
+        }
         PartProgress.Snapshot snapshot = this.progress.snapshot();
         return this.runner.jobs
             .heartbeat(this.job.id(), this.job.attempt(), this.runner.properties.lease(), snapshot.index(),

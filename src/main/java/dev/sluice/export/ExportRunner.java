@@ -1,11 +1,19 @@
 package dev.sluice.export;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
 import dev.sluice.catalog.Catalog;
 import dev.sluice.database.RowReader;
+import dev.sluice.database.Snapshots;
 import dev.sluice.storage.Storage;
 import dev.sluice.stream.StreamProperties;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,6 +30,11 @@ class ExportRunner {
 
     final RowReader reader;
 
+    final Snapshots snapshots;
+
+    /** When each snapshot this replica holds for a job was taken, by job. */
+    final Map<UUID, Instant> heldSnapshots = new ConcurrentHashMap<>();
+
     final Storage storage;
 
     final JsonMapper json;
@@ -36,9 +49,16 @@ class ExportRunner {
 
     final MeterRegistry metrics;
 
-    ExportRunner(ExportJobs jobs, Catalog catalog, RowReader reader, Storage storage, JsonMapper json,
-            ExportProperties properties, StreamProperties stream, ObjectProvider<BuildProperties> build,
-            MeterRegistry metrics) {
+    ExportRunner(ExportJobs jobs, Catalog catalog, RowReader reader, Snapshots snapshots, Storage storage,
+            JsonMapper json, ExportProperties properties, StreamProperties stream,
+            ObjectProvider<BuildProperties> build, MeterRegistry metrics) {
+        this.snapshots = snapshots;
+        // A held snapshot keeps vacuum from removing rows that died after it: its age is
+        // what an operator watches (and sluice.exports.snapshot-max-age bounds).
+        Gauge.builder("sluice.export.snapshot.age", this.heldSnapshots, ExportRunner::oldest)
+            .baseUnit("seconds")
+            .description("Age of the oldest snapshot this replica holds for an export job (0 when none)")
+            .register(metrics);
         this.metrics = metrics;
         this.jobs = jobs;
         this.catalog = catalog;
@@ -51,6 +71,15 @@ class ExportRunner {
         BuildProperties buildProperties = build.getIfAvailable();
         this.version = (buildProperties != null && buildProperties.getVersion() != null) ? buildProperties.getVersion()
                 : "unknown";
+    }
+
+    private static double oldest(Map<UUID, Instant> held) {
+        Instant now = Instant.now();
+        return held.values()
+            .stream()
+            .mapToDouble((taken) -> Duration.between(taken, now).toMillis() / 1000.0)
+            .max()
+            .orElse(0);
     }
 
     ExportRun run(ExportJob job) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.sluice.database.Snapshot;
 import dev.sluice.job.JobState;
 import org.jspecify.annotations.Nullable;
 
@@ -16,12 +17,17 @@ import org.jspecify.annotations.Nullable;
  * @param manifest where the manifest is, once succeeded
  * @param error what went wrong, in words a user can act on (after a failure; also while a
  * job waits to retry after a passing one)
+ * @param consistency {@code snapshot} or {@code none}
+ * @param snapshot the snapshot the files are read from, once taken
+ * @param restarts how often the job started over from a new snapshot
+ * @param restartReason why it last did
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ExportView(UUID id, JobState state, String format, String compression, Instant createdAt,
         @Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Instant expiresAt, int attempts,
         boolean cancelRequested, Progress progress, @Nullable List<File> files, @Nullable URI manifest,
-        @Nullable String error) {
+        @Nullable String error, String consistency, @Nullable SnapshotView snapshot, int restarts,
+        @Nullable String restartReason) {
 
     static ExportView of(ExportJob job, URI base) {
         List<PartProgress> parts = job.parts()
@@ -41,7 +47,8 @@ record ExportView(UUID id, JobState state, String format, String compression, In
             .toList() : null;
         return new ExportView(job.id(), job.state(), job.format(), job.compression(), job.createdAt(), job.startedAt(),
                 job.finishedAt(), job.expiresAt(), job.attempt(), job.cancelRequested(), progress, files,
-                succeeded ? fileUri(base, job.id(), Manifest.NAME) : null, job.error());
+                succeeded ? fileUri(base, job.id(), Manifest.NAME) : null, job.error(), job.consistency().parameter(),
+                SnapshotView.of(job.snapshot()), job.restarts(), job.restartReason());
     }
 
     static URI fileUri(URI base, UUID id, String name) {
@@ -62,6 +69,22 @@ record ExportView(UUID id, JobState state, String format, String compression, In
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record PartProgress(String dataset, String query, String file, long rows, long bytes, @Nullable Long estimatedRows,
             boolean done) {
+    }
+
+    /**
+     * What the files are a picture of (see {@link dev.sluice.database.Snapshot}).
+     *
+     * @param takenAt when the snapshot was taken
+     * @param position {@code pg_current_snapshot()} at that moment
+     * @param lsn the write-ahead log position at that moment
+     */
+    record SnapshotView(Instant takenAt, String position, String lsn) {
+
+        static @Nullable SnapshotView of(@Nullable Snapshot snapshot) {
+            return (snapshot != null) ? new SnapshotView(snapshot.takenAt(), snapshot.position(), snapshot.lsn())
+                    : null;
+        }
+
     }
 
     record File(String name, String dataset, long rows, long bytes, String sha256, URI url,

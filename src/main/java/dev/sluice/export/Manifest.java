@@ -3,6 +3,8 @@ package dev.sluice.export;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,7 +30,14 @@ record Manifest(int formatVersion, Server server, Instant createdAt, Export expo
     record Server(String name, String version) {
     }
 
-    record Export(String id, String format, String compression) {
+    /**
+     * @param consistency {@code snapshot} when every file was read from {@code snapshot},
+     * {@code none} when each was read at its own moment
+     * @param snapshot the point in time the files show, for {@code snapshot}
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Export(String id, String format, String compression, String consistency,
+            ExportView.@Nullable SnapshotView snapshot) {
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.sluice.catalog.Column;
 import dev.sluice.database.RowReader;
+import dev.sluice.database.Snapshot;
 import dev.sluice.database.TextForm;
 import dev.sluice.encode.ChunkedEncoder;
 import dev.sluice.encode.Format;
@@ -34,9 +35,10 @@ final class PartRows {
      * @param resumed whether earlier rows of the same file were written before
      * @param stop cancels the query on the server when it emits (the stream then ends
      * with an error)
+     * @param snapshot the snapshot to read, or null for the database as it is now
      */
     static Flux<Chunk> read(RowReader reader, Selection selection, Format format, boolean resumed, int fetchSize,
-            int chunkSize, Mono<?> stop) {
+            int chunkSize, Mono<?> stop, @Nullable Snapshot snapshot) {
         List<Column> key = selection.keyOrdered() ? selection.dataset().key() : List.of();
         SqlQuery query = SqlBuilder.rows(selection, format != Format.CSV, key);
         return Flux.defer(() -> {
@@ -44,7 +46,8 @@ final class PartRows {
                     : ChunkedEncoder.of(format, selection.columns(), chunkSize);
             Counter counter = new Counter(selection.columns().size(), key.size());
             return reader
-                .read(SqlBuilder.typedValues(selection), query, fetchSize, (row) -> counter.row(encoder, row), stop)
+                .read(SqlBuilder.typedValues(selection), query, fetchSize, (row) -> counter.row(encoder, row), stop,
+                        snapshot)
                 .filter((chunk) -> chunk != Counter.NONE)
                 .concatWith(Mono.fromSupplier(() -> counter.last(encoder.finish())));
         });

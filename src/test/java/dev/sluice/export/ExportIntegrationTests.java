@@ -103,6 +103,8 @@ class ExportIntegrationTests {
         assertBad("{\"parts\": [{\"dataset\": \"events\", \"query\": \"format=csv\"}]}", "/parts/0/query", "format");
         assertBad("{\"parts\": [{\"dataset\": \"events\"}], \"format\": \"xml\"}", "/format", "xml");
         assertBad("{\"parts\": [{\"dataset\": \"events\"}], \"compression\": \"zstd\"}", "/compression", "zstd");
+        assertBad("{\"parts\": [{\"dataset\": \"events\"}], \"consistency\": \"eventual\"}", "/consistency",
+                "'consistency' is snapshot (every part reads one snapshot of the database) or none; got 'eventual'.");
         assertBad("{\"parts\": []}", "/parts", "parts");
     }
 
@@ -111,7 +113,7 @@ class ExportIntegrationTests {
         assertBad("{\"parts\": [{\"dataset\": \"events\", \"maxFileRows\": 5}]}", "/parts/0/maxFileRows",
                 "Unknown field 'maxFileRows'");
         assertBad("{\"parts\": [{\"dataset\": \"events\"}], \"compresion\": \"gzip\"}", "/compresion",
-                "the fields there are compression, format, parts");
+                "the fields there are compression, consistency, format, parts");
     }
 
     private void assertBad(String body, String pointer, String mentioned) {

@@ -19,7 +19,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.jayway.jsonpath.JsonPath;
 import dev.sluice.IntegrationTest;
+import dev.sluice.PoolHealth;
 import dev.sluice.TestDatabase;
+import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,9 @@ class ExportJobsIntegrationTests {
 
     @Autowired
     private Expiry expiry;
+
+    @Autowired
+    private ConnectionFactory connectionFactory;
 
     private Exports exports() {
         return new Exports(this.client);
@@ -402,7 +407,7 @@ class ExportJobsIntegrationTests {
         ExportWorker second = new ExportWorker(this.runner, this.expiry);
         try {
             String id = exports.submit("{\"parts\": [{\"dataset\": \"big\", \"query\": \"limit=30000\"}],"
-                    + " \"format\": \"json\", \"compression\": \"gzip\"}");
+                    + " \"format\": \"json\", \"compression\": \"gzip\", \"consistency\": \"none\"}");
             long checkpointed = awaitCheckpoint(id);
             this.worker.crash();
             second.start();
@@ -427,6 +432,37 @@ class ExportJobsIntegrationTests {
             second.stop();
             this.worker.start();
             ((Logger) LoggerFactory.getLogger(ExportRun.class)).detachAppender(log);
+        }
+    }
+
+    @Test
+    void anotherWorkerStartsASnapshotJobOverFromANewSnapshot() throws Exception {
+        Exports exports = exports();
+        ExportWorker second = new ExportWorker(this.runner, this.expiry);
+        try {
+            String id = exports.submit("{\"parts\": [{\"dataset\": \"big\", \"query\": \"limit=30000\"}],"
+                    + " \"compression\": \"gzip\"}");
+            awaitCheckpoint(id);
+            String firstSnapshot = query("SELECT snapshot_id FROM sluice_export WHERE id = '" + id + "'");
+            this.worker.crash();
+            second.start();
+            String status = exports.awaitSuccess(id);
+            assertThat((Integer) JsonPath.read(status, "$.attempts")).isEqualTo(2);
+            assertThat((Integer) JsonPath.read(status, "$.restarts")).isEqualTo(1);
+            assertThat((String) JsonPath.read(status, "$.restartReason"))
+                .startsWith("Attempt 2 started over from a new snapshot");
+            assertThat(query("SELECT snapshot_id FROM sluice_export WHERE id = '" + id + "'")).isNotNull()
+                .isNotEqualTo(firstSnapshot);
+            byte[] gzip = exports.download(id, "big.ndjson.gz");
+            assertThat(ExportIntegrationTests.gunzip(gzip)).isEqualTo(exports.streamed("big", "limit=30000", "ndjson"));
+            assertThat(Exports.file(status, "big.ndjson.gz").get("sha256"))
+                .isEqualTo(ExportIntegrationTests.sha256(gzip));
+            // The crashed run's snapshot went with it: no connection is still lent out.
+            PoolHealth.assertHealthy(this.connectionFactory);
+        }
+        finally {
+            second.stop();
+            this.worker.start();
         }
     }
 

@@ -1,12 +1,10 @@
 package dev.sluice.export;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,12 +13,9 @@ import java.util.function.Supplier;
 import com.jayway.jsonpath.JsonPath;
 import dev.sluice.IntegrationTest;
 import dev.sluice.database.SchemaMigration;
-import dev.sluice.storage.Download;
-import dev.sluice.storage.FileUpload;
 import dev.sluice.storage.LocalStorage;
 import dev.sluice.storage.Storage;
 import dev.sluice.storage.StorageProperties;
-import dev.sluice.storage.UploadState;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -122,56 +117,6 @@ class ExportOutcomeIntegrationTests {
 
     }
 
-    /** The local storage under a type of its own. */
-    record Apart(Storage local) implements Storage {
-
-        @Override
-        public String type() {
-            return "local-outcome-tests";
-        }
-
-        @Override
-        public FileUpload upload(String key, @Nullable UploadState resume) throws IOException {
-            return this.local.upload(key, resume);
-        }
-
-        @Override
-        public void put(String key, byte[] content) throws IOException {
-            this.local.put(key, content);
-        }
-
-        @Override
-        public InputStream read(String key) throws IOException {
-            return this.local.read(key);
-        }
-
-        @Override
-        public void delete(List<String> keys) throws IOException {
-            this.local.delete(keys);
-        }
-
-        @Override
-        public boolean readsBack() {
-            return this.local.readsBack();
-        }
-
-        @Override
-        public InputStream readPartial(String key, long length) throws IOException {
-            return this.local.readPartial(key, length);
-        }
-
-        @Override
-        public void check(Duration timeout) throws IOException {
-            this.local.check(timeout);
-        }
-
-        @Override
-        public Download download(String key) {
-            return this.local.download(key);
-        }
-
-    }
-
     @TestConfiguration(proxyBeanMethods = false)
     static class LostAnswers {
 
@@ -184,7 +129,7 @@ class ExportOutcomeIntegrationTests {
         @Bean
         @Primary
         Storage apart(StorageProperties properties) {
-            return new Apart(new LocalStorage(properties.local()));
+            return new GatedStorage(new LocalStorage(properties.local()), "local-outcome-tests");
         }
 
     }

@@ -49,7 +49,9 @@ class KillRecoveryIntegrationTests {
             long checkpointed;
             try {
                 id = JsonPath.read(post(first.uri("/v1/exports"),
-                        "{\"parts\": [{\"dataset\": \"big\", \"query\": \"limit=60000\"}]}"), "$.id");
+                        "{\"parts\": [{\"dataset\": \"big\", \"query\": \"limit=60000\"}],"
+                                + " \"consistency\": \"none\"}"),
+                        "$.id");
                 checkpointed = ExportJobsIntegrationTests.awaitCheckpoint(id);
             }
             finally {

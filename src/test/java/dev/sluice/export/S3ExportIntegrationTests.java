@@ -178,7 +178,8 @@ class S3ExportIntegrationTests {
         Exports exports = exports();
         ExportWorker second = new ExportWorker(this.runner, this.expiry);
         try {
-            String id = exports.submit("{\"parts\": [{\"dataset\": \"wide-paced\", \"query\": \"select=id,body\"}]}");
+            String id = exports.submit("{\"parts\": [{\"dataset\": \"wide-paced\", \"query\": \"select=id,body\"}],"
+                    + " \"consistency\": \"none\"}");
             awaitBytes(id, 6 * 1024 * 1024);
             String checkpoint = ExportJobsIntegrationTests
                 .query("SELECT checkpoint::text FROM sluice_export_part WHERE export_id = '" + id + "'");
