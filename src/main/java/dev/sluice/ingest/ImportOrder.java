@@ -43,7 +43,8 @@ final class ImportOrder {
         for (Reference reference : references) {
             Integer child = index.get(reference.child());
             Integer parent = index.get(reference.parent());
-            // A self-reference is checked row by row within one statement: no order.
+            // A self-reference is checked at the end of the one statement that writes
+            // the file: no order.
             if (child != null && parent != null && !child.equals(parent)) {
                 parents.get(child).set(parent);
             }
