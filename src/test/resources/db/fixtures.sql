@@ -239,6 +239,37 @@ END
 $$;
 CREATE TRIGGER job_slow_insert BEFORE INSERT ON job_slow FOR EACH ROW EXECUTE FUNCTION slow_insert();
 
+-- Import job order: customers, their orders and the orders' items, each referencing the one before (an item may
+-- also be part of a bundle, an item with a lower id); and teams and people, whose keys reference each other in a
+-- cycle that one key declared DEFERRABLE INITIALLY DEFERRED breaks. The job_ copies are empty, with the same
+-- foreign keys; the sources of the cycle have none.
+CREATE TABLE customers (id bigint PRIMARY KEY, name text NOT NULL);
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers, placed date NOT NULL);
+CREATE TABLE order_items (
+    id bigint PRIMARY KEY,
+    order_id bigint NOT NULL REFERENCES orders,
+    bundle_id bigint REFERENCES order_items,
+    sku text NOT NULL
+);
+INSERT INTO customers SELECT g, 'customer ' || g FROM generate_series(1, 20) g;
+INSERT INTO orders SELECT g, 1 + g % 20, date '2026-01-01' + g FROM generate_series(1, 100) g;
+INSERT INTO order_items
+SELECT g, 1 + g % 100, CASE WHEN g > 300 THEN g - 300 END, 'sku-' || g % 37 FROM generate_series(1, 500) g;
+CREATE TABLE job_customers (LIKE customers INCLUDING ALL);
+CREATE TABLE job_orders (LIKE orders INCLUDING ALL, FOREIGN KEY (customer_id) REFERENCES job_customers);
+CREATE TABLE job_order_items (
+    LIKE order_items INCLUDING ALL,
+    FOREIGN KEY (order_id) REFERENCES job_orders,
+    FOREIGN KEY (bundle_id) REFERENCES job_order_items
+);
+CREATE TABLE teams (id bigint PRIMARY KEY, lead_id bigint NOT NULL, name text NOT NULL);
+CREATE TABLE people (id bigint PRIMARY KEY, team_id bigint NOT NULL, name text NOT NULL);
+INSERT INTO teams SELECT g, g * 10, 'team ' || g FROM generate_series(1, 5) g;
+INSERT INTO people SELECT g, 1 + (g - 1) / 10, 'person ' || g FROM generate_series(1, 50) g;
+CREATE TABLE job_teams (LIKE teams INCLUDING ALL);
+CREATE TABLE job_people (LIKE people INCLUDING ALL, FOREIGN KEY (team_id) REFERENCES job_teams);
+ALTER TABLE job_teams ADD FOREIGN KEY (lead_id) REFERENCES job_people DEFERRABLE INITIALLY DEFERRED;
+
 -- Tenant isolation (the secure profile): rows of two tenants whose ids interleave, keyed by id alone, so that an
 -- upsert of one tenant could meet a key another tenant holds; and an empty copy for imports.
 CREATE TABLE tenant_items (

@@ -31,7 +31,8 @@ import org.springframework.web.ErrorResponseException;
 /**
  * Checks an import job at submission and plans its files: the manifest is read and
  * understood, every file has a dataset here that is a table with its columns, so that a
- * job fails later only for what the files hold.
+ * job fails later only for what the files hold; and the files are put in the order they
+ * are written, parents first.
  */
 @Component
 class ImportJobPlanner {
@@ -63,7 +64,7 @@ class ImportJobPlanner {
             .then(Mono.fromCallable(() -> read(key)))
             .subscribeOn(Schedulers.boundedElastic())
             .map((content) -> files(StoredManifest.parse(content, key, this.json), key, datasets, caller))
-            .flatMap((files) -> checkTargets(files, datasets, upsert).thenReturn(files));
+            .flatMap((files) -> checkTargets(files, datasets, upsert).then(ordered(files)));
     }
 
     static String manifestKey(@Nullable String key) {
@@ -186,6 +187,21 @@ class ImportJobPlanner {
                 .inConnection((connection) -> TargetTable.describe(connection, this.catalog.dataset(target.getKey())))
                 .doOnNext((table) -> check(table, target.getValue(), upsert)))
             .then();
+    }
+
+    // Parents first, so that a foreign key between two targets holds as each file is
+    // written (see ImportOrder).
+    private Mono<List<ImportJobFile>> ordered(List<ImportJobFile> files) {
+        List<Dataset> targets = files.stream()
+            .map(ImportJobFile::target)
+            .distinct()
+            .map(this.catalog::dataset)
+            .toList();
+        if (targets.size() < 2) {
+            return Mono.just(files);
+        }
+        return this.client.inConnection((connection) -> ForeignKeys.between(connection, targets))
+            .map((references) -> ImportOrder.sort(files, ImportJobFile::target, references));
     }
 
     private static void check(TargetTable table, String pointer, boolean upsert) {
