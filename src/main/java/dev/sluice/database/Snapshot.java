@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * @param id the identifier {@code SET TRANSACTION SNAPSHOT} takes
  * @param takenAt when it was taken (the exporting statement's start)
  * @param position {@code pg_current_snapshot()} as text: which transactions it sees
- * @param lsn the write-ahead log position at that moment
+ * @param lsn the write-ahead log position read just after it was taken
  */
 public record Snapshot(String id, Instant takenAt, String position, String lsn) {
 

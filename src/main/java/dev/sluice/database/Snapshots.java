@@ -22,8 +22,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class Snapshots {
 
-    // The snapshot is taken by this statement, the transaction's first that needs one.
-    // On a standby the position is the WAL replayed so far.
+    // The transaction's first statement, so the snapshot is taken as it starts: its
+    // statement_timestamp() is the snapshot's time. The WAL position is read just after
+    // (on a standby: the WAL replayed so far).
     private static final String EXPORT = """
             SELECT pg_export_snapshot() AS id, statement_timestamp() AS taken_at,
                 pg_current_snapshot()::text AS position,
@@ -66,10 +67,12 @@ public class Snapshots {
                     + " set_config('application_name', $1, true)")
             .bind(0, holder);
         return Mono.from(connection.beginTransaction(READ_ONLY))
-            .thenMany(Flux.from(settings.execute()).concatMap((result) -> result.map((row, metadata) -> 1)))
             .then(Flux.from(connection.createStatement(EXPORT).execute())
                 .concatMap((result) -> result.map((row, metadata) -> snapshot(row)))
-                .single());
+                .single())
+            .flatMap((snapshot) -> Flux.from(settings.execute())
+                .concatMap((result) -> result.map((row, metadata) -> 1))
+                .then(Mono.just(snapshot)));
     }
 
     private static Snapshot snapshot(Readable row) {
