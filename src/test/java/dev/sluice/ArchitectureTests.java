@@ -57,7 +57,7 @@ class ArchitectureTests {
             .whereLayer("encode")
             .mayOnlyBeAccessedByLayers("stream", "export")
             .whereLayer("database")
-            .mayOnlyBeAccessedByLayers("encode", "stream", "export", "ingest")
+            .mayOnlyBeAccessedByLayers("encode", "stream", "export", "ingest", "job")
             .whereLayer("query")
             .mayOnlyBeAccessedByLayers("database", "stream", "export", "security")
             .whereLayer("catalog")

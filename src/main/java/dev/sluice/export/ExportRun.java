@@ -2,7 +2,6 @@ package dev.sluice.export;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import dev.sluice.database.HeldSnapshot;
 import dev.sluice.database.Snapshot;
 import dev.sluice.encode.Format;
 import dev.sluice.job.Heartbeat;
+import dev.sluice.job.RetryPolicy;
 import dev.sluice.job.RunOutcome;
 import dev.sluice.job.Stop;
 import dev.sluice.query.BadQueryException;
@@ -228,7 +228,7 @@ final class ExportRun implements Runnable {
                         + message, error);
                 saveProgress();
                 block(this.runner.jobs.requeue(this.job.id(), this.job.attempt(),
-                        Duration.ofSeconds(5L * this.job.attempt()), message));
+                        retryPolicy().delay(this.job.attempt()), message));
             }
             else {
                 logger.warn("Export " + this.job.id() + " failed: " + message, error);
@@ -486,18 +486,11 @@ final class ExportRun implements Runnable {
     }
 
     private boolean willRetry(Throwable error) {
-        return this.stop != Stop.CANCEL && retryable(error)
-                && this.job.attempt() < this.runner.properties.maxAttempts();
+        return this.stop != Stop.CANCEL && retryPolicy().retries(this.job.attempt(), error);
     }
 
-    private static boolean retryable(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof DatabaseUnavailableException || cause instanceof IOException
-                    || cause instanceof UncheckedIOException) {
-                return true;
-            }
-        }
-        return false;
+    private RetryPolicy retryPolicy() {
+        return RetryPolicy.of(this.runner.properties.maxAttempts());
     }
 
     /** What went wrong, in words a user can act on. */

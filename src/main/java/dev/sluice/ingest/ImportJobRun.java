@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.sluice.database.DatabaseErrors;
-import dev.sluice.database.DatabaseUnavailableException;
 import dev.sluice.job.Heartbeat;
+import dev.sluice.job.RetryPolicy;
 import dev.sluice.job.RunOutcome;
 import dev.sluice.job.Stop;
 import io.r2dbc.spi.Connection;
@@ -203,14 +203,15 @@ final class ImportJobRun implements Runnable {
             return;
         }
         String message = describe(error);
-        boolean retry = retryable(error) && this.job.attempt() < this.runner.properties.maxAttempts();
+        RetryPolicy policy = RetryPolicy.of(this.runner.properties.maxAttempts());
+        boolean retry = policy.retries(this.job.attempt(), error);
         recordRun(retry ? RunOutcome.RETRIED : RunOutcome.FAILED);
         try {
             if (retry) {
                 logger.warn("Import job " + this.job.id() + " attempt " + this.job.attempt() + " failed, will retry: "
                         + message, error);
-                block(this.runner.jobs.requeue(this.job.id(), this.job.attempt(),
-                        Duration.ofSeconds(5L * this.job.attempt()), message));
+                block(this.runner.jobs.requeue(this.job.id(), this.job.attempt(), policy.delay(this.job.attempt()),
+                        message));
             }
             else {
                 logger.info("Import job " + this.job.id() + " failed: " + message);
@@ -263,13 +264,6 @@ final class ImportJobRun implements Runnable {
         return value;
     }
 
-    private static boolean retryable(Throwable error) {
-        if (error instanceof FileFailure failure) {
-            return failure.retryable();
-        }
-        return DatabaseErrors.translate(error) instanceof DatabaseUnavailableException;
-    }
-
     /** What went wrong, in words a user can act on. */
     static String describe(Throwable error) {
         if (error instanceof FileFailure) {
@@ -284,18 +278,19 @@ final class ImportJobRun implements Runnable {
     }
 
     /** A file that could not be imported; its message names the file. */
-    static final class FileFailure extends RuntimeException {
+    static final class FileFailure extends RuntimeException implements RetryPolicy.Passing {
 
-        private final boolean retryable;
+        private final boolean passing;
 
-        FileFailure(ImportJobFile file, String why, boolean retryable) {
+        FileFailure(ImportJobFile file, String why, boolean passing) {
             super("File " + file.name() + " (dataset '" + file.dataset() + "' into '" + file.target() + "'): " + why
                     + (why.endsWith(".") ? "" : ".") + " Nothing was written.");
-            this.retryable = retryable;
+            this.passing = passing;
         }
 
-        boolean retryable() {
-            return this.retryable;
+        @Override
+        public boolean passing() {
+            return this.passing;
         }
 
         static FileFailure of(ImportJobFile file, StoredBody body, Throwable error) {
@@ -306,7 +301,7 @@ final class ImportJobRun implements Runnable {
             if (read != null) {
                 return new FileFailure(file, "reading it from storage failed: " + read.getMessage(), true);
             }
-            return new FileFailure(file, describe(error), ImportJobRun.retryable(error));
+            return new FileFailure(file, describe(error), RetryPolicy.passing(error));
         }
 
     }
