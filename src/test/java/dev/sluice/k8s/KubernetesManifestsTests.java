@@ -215,11 +215,12 @@ class KubernetesManifestsTests {
             .orElseThrow(() -> new AssertionError("sluice.limits.max-streams is not set"));
         int perCaller = binder.bind("sluice.limits.max-streams-per-caller", Integer.class).get();
         assertThat(binder.bind("sluice.limits.idle-timeout", Duration.class).get()).isPositive();
-        // One connection per running stream, export job, import and import job.
+        // One connection per running stream, import and import job; two per export job
+        // (its snapshot's and its reader's).
         int exports = binder.bindOrCreate("sluice.exports", ExportProperties.class).concurrentJobs();
         int imports = binder.bindOrCreate("sluice.imports", ImportProperties.class).concurrentImports();
         int importJobs = binder.bindOrCreate("sluice.import-jobs", ImportJobProperties.class).concurrentJobs();
-        assertThat(streams + exports + imports + importJobs)
+        assertThat(streams + 2 * exports + imports + importJobs)
             .as("connections for streams, export jobs, imports and "
                     + "import jobs against spring.r2dbc.pool.max-size %d", pool)
             .isLessThanOrEqualTo(pool);
