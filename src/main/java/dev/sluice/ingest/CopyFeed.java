@@ -1,6 +1,7 @@
 package dev.sluice.ingest;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 import io.netty.buffer.ByteBuf;
@@ -8,13 +9,19 @@ import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * A source of COPY chunks as the inner publishers that r2dbc-postgresql's
  * {@code copyIn().fromMany} takes: one chunk each, read when the driver asks for it, on
- * an import thread since reading blocks. A chunk handed over after the COPY has ended is
- * the driver's to release (it does from 1.1.2: see docs/versions.md).
+ * an import thread since reading blocks.
+ * <p>
+ * The driver (1.1.1) wraps every inner publisher's bytes in a new buffer and, once the
+ * COPY has ended (refused, failed or cancelled), drops those buffers without releasing
+ * them. So after {@link #end()} a chunk is never handed over: the inner publisher fails
+ * instead, which makes the driver release its buffer. The check and the hand-over hold
+ * one lock with {@code end}, so no chunk slips through between them.
  */
 final class CopyFeed {
 
@@ -23,6 +30,10 @@ final class CopyFeed {
     private final Callable<@Nullable ByteBuf> next;
 
     private final Scheduler scheduler;
+
+    private final Object lock = new Object();
+
+    private boolean ended;
 
     /**
      * @param finished whether every chunk has been read
@@ -41,9 +52,40 @@ final class CopyFeed {
                 sink.complete();
             }
             else {
-                sink.next(Mono.fromCallable(this.next).subscribeOn(this.scheduler));
+                sink.next(Mono.<ByteBuf>create((one) -> {
+                    try {
+                        handOver(this.next.call(), one);
+                    }
+                    catch (Exception ex) {
+                        one.error(ex);
+                    }
+                }).subscribeOn(this.scheduler));
             }
         });
+    }
+
+    /** The COPY is over: no further chunk reaches the driver. */
+    void end() {
+        synchronized (this.lock) {
+            this.ended = true;
+        }
+    }
+
+    private void handOver(@Nullable ByteBuf chunk, MonoSink<ByteBuf> one) {
+        synchronized (this.lock) {
+            if (this.ended) {
+                if (chunk != null) {
+                    chunk.release();
+                }
+                one.error(new CancellationException("The COPY has ended"));
+            }
+            else if (chunk == null) {
+                one.success();
+            }
+            else {
+                one.success(chunk);
+            }
+        }
     }
 
 }

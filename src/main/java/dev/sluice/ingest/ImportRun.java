@@ -148,6 +148,8 @@ final class ImportRun {
         return physical(this.connection).copyIn(copy)
             .fromMany(feed.chunks())
             .build()
+            .doOnTerminate(feed::end)
+            .doOnCancel(feed::end)
             .onErrorMap((error) -> (source.failure() != null) ? bodyFailure(source.failure()) : error)
             .onErrorResume((error) -> this.direct && isDataError(error), (error) -> {
                 this.refusal = refusal((R2dbcException) error);

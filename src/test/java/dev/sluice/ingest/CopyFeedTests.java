@@ -1,7 +1,9 @@
 package dev.sluice.ingest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -16,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CopyFeedTests {
 
+    private final List<ByteBuf> made = new ArrayList<>();
+
     private int left = 3;
 
     @Test
@@ -29,13 +33,25 @@ class CopyFeedTests {
     }
 
     @Test
+    void afterTheCopyEndedAChunkIsReleasedAndTheInnerPublisherFails() {
+        CopyFeed feed = new CopyFeed(() -> this.left == 0, this::next, Schedulers.immediate());
+        Publisher<ByteBuf> first = feed.chunks().blockFirst();
+        feed.end();
+        Mono.from(first).as(StepVerifier::create).expectError(CancellationException.class).verify();
+        assertThat(this.made).hasSize(1);
+        assertThat(this.made.get(0).refCnt()).as("the chunk read after the end was released").isZero();
+    }
+
+    @Test
     void anEmptyReadBeforeTheEndIsAnEmptyChunkNotAFailure() {
         CopyFeed feed = new CopyFeed(() -> false, () -> null, Schedulers.immediate());
         Flux.from(feed.chunks().blockFirst()).as(StepVerifier::create).verifyComplete();
     }
 
     private ByteBuf next() {
-        return Unpooled.copiedBuffer("chunk " + this.left--, StandardCharsets.UTF_8);
+        ByteBuf chunk = Unpooled.copiedBuffer("chunk " + this.left--, StandardCharsets.UTF_8);
+        this.made.add(chunk);
+        return chunk;
     }
 
     private static String text(ByteBuf chunk) {
